@@ -1,0 +1,233 @@
+"""Ingest: a folder of village submissions, exactly as sent, into one table of applicant rows.
+
+Every row keeps its provenance (file, sheet, the row number a person sees) and every cell its text
+as read; rows that are not applicants are counted per file and listed in `dropped`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from bantuan_iuran.config import Settings
+from bantuan_iuran.ingest.cells import INPUT_SUFFIXES, Sheet, UnreadableFile, read_sheets
+from bantuan_iuran.ingest.layout import Layout, alias_lookup, cell_at, classify_row, find_layout
+from bantuan_iuran.ingest.village import identify_village
+from bantuan_iuran.normalize import split_place_date, split_rt_rw
+from bantuan_iuran.schemas import APPLICANT_FIELDS, DroppedRows, IngestedRows, IngestLog
+
+__all__ = ["IngestResult", "SourceFile", "find_source_files", "run_ingest"]
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    relative: str  # relative to the SOURCE folder it was found under, '/' separators
+
+
+@dataclass
+class IngestResult:
+    applicants: pd.DataFrame
+    log: pd.DataFrame
+    dropped: pd.DataFrame
+
+    @property
+    def failed_files(self) -> int:
+        return int(self.log.loc[self.log["status"] == "failed", "file"].nunique())
+
+
+@dataclass
+class _SheetResult:
+    rows: list[dict[str, object]] = field(default_factory=list)
+    dropped: list[dict[str, object]] = field(default_factory=list)
+    log: dict[str, object] = field(default_factory=dict)
+
+
+def find_source_files(sources: Iterable[Path]) -> list[SourceFile]:
+    """Spreadsheets under each folder (recursively) and each file named, in a stable order.
+    Office lock files (~$...) and hidden files are not submissions."""
+    found: list[SourceFile] = []
+    for source in sources:
+        if source.is_dir():
+            for path in sorted(source.rglob("*")):
+                relative = path.relative_to(source).as_posix()
+                if path.is_file() and _is_submission(path):
+                    found.append(SourceFile(path, relative))
+        else:
+            found.append(SourceFile(source, source.name))
+    return found
+
+
+def _is_submission(path: Path) -> bool:
+    return path.suffix.lower() in INPUT_SUFFIXES and not path.name.startswith(("~$", "."))
+
+
+def run_ingest(
+    files: Sequence[SourceFile],
+    settings: Settings,
+    on_file: Callable[[SourceFile], None] | None = None,
+) -> IngestResult:
+    lookup = alias_lookup(settings.headers)
+    results: list[_SheetResult] = []
+    for source in files:
+        results.extend(ingest_file(source, lookup))
+        if on_file:
+            on_file(source)
+    rows = [row for r in results for row in r.rows]
+    applicants = pd.DataFrame(rows, columns=list(IngestedRows.to_schema().columns))
+    applicants = applicants.assign(row_id=range(1, len(applicants) + 1))
+    return IngestResult(
+        applicants=IngestedRows.validate(applicants.astype(_ingested_dtypes())),
+        log=IngestLog.validate(pd.DataFrame([r.log for r in results]).astype(_log_dtypes())),
+        dropped=DroppedRows.validate(
+            pd.DataFrame(
+                [d for r in results for d in r.dropped], columns=list(DroppedRows.to_schema().columns)
+            ).astype({"source_row": "int64"})
+        ),
+    )
+
+
+def _ingested_dtypes() -> dict[str, str]:
+    return {
+        name: ("int64" if name in ("row_id", "source_row") else "bool" if name == "nik_is_number"
+               else "str")
+        for name in IngestedRows.to_schema().columns
+    }  # fmt: skip
+
+
+def _log_dtypes() -> dict[str, str]:
+    return {"rows": "int64", "dropped": "int64"}
+
+
+def ingest_file(source: SourceFile, lookup: dict[str, str]) -> list[_SheetResult]:
+    try:
+        sheets = read_sheets(source.path)
+    except UnreadableFile as exc:
+        return [_failed(source, "", str(exc))]
+    except OSError as exc:
+        return [_failed(source, "", f"cannot open the file: {exc.strerror or exc}")]
+    results = [ingest_sheet(source, sheet, lookup) for sheet in sheets]
+    if not any(r.log["status"] == "ok" for r in results):
+        names = ", ".join(s.name or "(csv)" for s in sheets)
+        return [_failed(source, "", f"no sheet has a NIK and a name column (sheets: {names})")]
+    return results
+
+
+def _failed(source: SourceFile, sheet: str, message: str) -> _SheetResult:
+    return _SheetResult(log=_log_entry(source, sheet, "failed", message=message))
+
+
+def _log_entry(
+    source: SourceFile,
+    sheet: str,
+    status: str,
+    rows: int = 0,
+    dropped: int = 0,
+    kode_desa: str = "",
+    message: str = "",
+) -> dict[str, object]:
+    return {
+        "file": source.relative,
+        "sheet": sheet,
+        "status": status,
+        "rows": rows,
+        "dropped": dropped,
+        "kode_desa": kode_desa,
+        "message": message,
+    }
+
+
+def ingest_sheet(source: SourceFile, sheet: Sheet, lookup: dict[str, str]) -> _SheetResult:
+    layout = find_layout(sheet.rows, lookup)
+    if layout is None:
+        return _SheetResult(
+            log=_log_entry(source, sheet.name, "skipped", message="no NIK and name header found")
+        )
+    title = " ".join(c.text for row in sheet.rows[: layout.header_row] for c in row if c.text)
+    folders = source.relative.split("/")[:-1]
+    stem = Path(source.relative).stem
+    village = identify_village([f"{sheet.name} {title}".strip(), stem, *reversed(folders)])
+    result = _SheetResult()
+    kinds: Counter[str] = Counter()
+    kinds_by_row = _classify_rows(sheet, layout, lookup)
+    last_applicant = max((i for i, k in kinds_by_row.items() if k == "applicant"), default=-1)
+    desa_column = layout.index_of("desa")
+    for index, kind in kinds_by_row.items():
+        row = sheet.rows[index]
+        if kind != "applicant":
+            # Blank rows under the last applicant are the sheet's padding, not rows of the table.
+            if kind != "blank" or index < last_applicant:
+                kinds[kind] += 1
+                result.dropped.append(_dropped(source, sheet, index, kind))
+            continue
+        kode_desa = village.kode_desa
+        if desa_column is not None and cell_at(row, desa_column).text:
+            row_village = identify_village([cell_at(row, desa_column).text], [title, *folders])
+            kode_desa = row_village.kode_desa or kode_desa
+        result.rows.append(_applicant(source, sheet, index, row, layout, kode_desa))
+    message = "; ".join(
+        filter(None, [village.problem, ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))])
+    )
+    result.log = _log_entry(
+        source, sheet.name, "ok", len(result.rows), sum(kinds.values()), village.kode_desa, message
+    )
+    return result
+
+
+def _has_nik_digits(row: Sequence, layout: Layout) -> bool:
+    return sum(ch.isdigit() for ch in cell_at(row, layout.index_of("nik")).text) >= 8
+
+
+def _classify_rows(sheet: Sheet, layout: Layout, lookup: dict[str, str]) -> dict[int, str]:
+    """Each row under the header: 'applicant' or why not. Under a total or signature row only a
+    row with a NIK is still an applicant (the village head's name is not one)."""
+    kinds: dict[int, str] = {}
+    footer = False
+    for index in range(layout.data_start, len(sheet.rows)):
+        kind = classify_row(sheet.rows[index], layout, lookup)
+        if footer and kind == "applicant" and not _has_nik_digits(sheet.rows[index], layout):
+            kind = "signature"
+        footer = footer or kind in ("total", "signature")
+        kinds[index] = kind
+    return kinds
+
+
+def _dropped(source: SourceFile, sheet: Sheet, index: int, kind: str) -> dict[str, object]:
+    return {
+        "source_file": source.relative,
+        "source_sheet": sheet.name,
+        "source_row": index + 1,
+        "kind": kind,
+    }
+
+
+def _applicant(
+    source: SourceFile, sheet: Sheet, index: int, row: Sequence, layout: Layout, kode_desa: str
+) -> dict[str, object]:
+    values = {column: cell_at(row, i).text for i, column in layout.columns.items()}
+    if "birth_place_date" in values:
+        place, born = split_place_date(values.pop("birth_place_date"))
+        values.setdefault("birth_place", place)
+        values.setdefault("birth_date", born)
+    if "rt_rw" in values:
+        rt, rw = split_rt_rw(values.pop("rt_rw"))
+        values.setdefault("rt", rt)
+        values.setdefault("rw", rw)
+    extra = {header: cell_at(row, i).text for i, header in layout.extra.items() if cell_at(row, i).text}
+    nik_cell = cell_at(row, layout.index_of("nik"))
+    return {
+        "row_id": 0,
+        "source_file": source.relative,
+        "source_sheet": sheet.name,
+        "source_row": index + 1,
+        "kode_desa": kode_desa,
+        "nik_raw": nik_cell.text,
+        "nik_is_number": nik_cell.is_number,
+        **{name: values.get(name, "") for name in APPLICANT_FIELDS},
+        "extra": json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else "",
+    }

@@ -1,0 +1,139 @@
+"""Reading sheets into rows of cells, one reader for every format villages send.
+
+A cell keeps its text exactly as the sheet shows it and whether it was a number: a number cell
+is where Excel destroys a NIK's 16th digit, and validation must know.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+CSV_SUFFIXES = (".csv",)
+INPUT_SUFFIXES = SPREADSHEET_SUFFIXES + CSV_SUFFIXES
+
+
+class UnreadableFile(Exception):
+    """The file is not a spreadsheet this tool can read; the message says why, in plain words."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    is_number: bool = False
+
+
+EMPTY = Cell("")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet's cells; rows[i] is the row a person sees as number i + 1."""
+
+    name: str
+    rows: list[list[Cell]]
+
+
+def cell_from_value(value: object) -> Cell:
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, bool):
+        return Cell("TRUE" if value else "FALSE")
+    if isinstance(value, int):
+        return Cell(str(value), is_number=True)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e17:
+            return Cell(str(int(value)), is_number=True)
+        return Cell(repr(value), is_number=True)
+    if isinstance(value, datetime):
+        if value.time() == time(0):
+            return Cell(value.date().isoformat())
+        return Cell(value.isoformat(sep=" "))
+    if isinstance(value, date):
+        return Cell(value.isoformat())
+    if isinstance(value, timedelta | time):
+        return Cell(str(value))
+    return Cell(str(value).strip())
+
+
+def read_sheets(path: Path) -> list[Sheet]:
+    suffix = path.suffix.lower()
+    if path.stat().st_size == 0:
+        raise UnreadableFile("the file is empty (0 bytes)")
+    if suffix in CSV_SUFFIXES:
+        return [read_csv(path)]
+    return read_workbook(path)
+
+
+def read_workbook(path: Path) -> list[Sheet]:
+    from python_calamine import CalamineWorkbook
+
+    head = path.read_bytes()[:8]
+    if head.startswith(b"\xd0\xcf\x11\xe0") and path.suffix.lower() != ".xls":
+        # An OLE container named .xlsx/.ods is how Office saves a password-protected workbook.
+        raise UnreadableFile("the workbook is password-protected (encrypted); save it without one")
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheets = []
+        for name in workbook.sheet_names:
+            values = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheets.append(Sheet(name, [[cell_from_value(v) for v in row] for row in values]))
+    except Exception as exc:  # calamine raises many types for many broken files
+        raise UnreadableFile(describe_read_error(exc, head)) from exc
+    return sheets
+
+
+def describe_read_error(exc: Exception, head: bytes) -> str:
+    message = str(exc).lower()
+    if "password" in message or "encrypt" in message:
+        return "the workbook is password-protected (encrypted); save it without one"
+    if head.lstrip().startswith((b"<", b"\xef\xbb\xbf<")):
+        return "the file is a web page (HTML), not a workbook; open it and save as .xlsx"
+    if head.startswith(b"%PDF"):
+        return "the file is a PDF, not a workbook; ask the village for the Excel file"
+    if head.startswith(b"PK"):
+        return f"the workbook is damaged or not an Excel/ODS file ({type(exc).__name__})"
+    return f"not a readable spreadsheet ({type(exc).__name__}: {str(exc)[:120]})"
+
+
+def decode_csv_bytes(data: bytes) -> str:
+    """Villages send UTF-8 (often with a BOM), UTF-16 from 'Unicode text', or Windows cp1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def sniff_delimiter(text: str) -> str:
+    sample = "\n".join(text.splitlines()[:30])
+    counts = {d: sample.count(d) for d in (";", ",", "\t", "|")}
+    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+
+
+def read_csv(path: Path) -> Sheet:
+    text = decode_csv_bytes(path.read_bytes())
+    if "\x00" in text:
+        raise UnreadableFile("the file is binary, not a CSV text file")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    rows: list[list[Cell]] = []
+    try:
+        for record in reader:
+            # A quoted field may span lines; the row number is the line it started on.
+            while len(rows) < reader.line_num - 1 - _extra_lines(record):
+                rows.append([])
+            rows.append([Cell(v.strip()) if v.strip() else EMPTY for v in record])
+    except csv.Error as exc:
+        raise UnreadableFile(f"the CSV is malformed near line {reader.line_num}: {exc}") from exc
+    return Sheet("", rows)
+
+
+def _extra_lines(record: list[str]) -> int:
+    return sum(v.count("\n") for v in record)
