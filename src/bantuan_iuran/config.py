@@ -94,7 +94,9 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
             year=int(prog["year"]),
             min_age=int(prog["min_age"]),
             max_age=int(prog["max_age"]),
-            excluded_occupations=tuple(str(x).strip().upper() for x in prog["excluded_occupations"]),
+            excluded_occupations=tuple(
+                str(x).strip().upper() for x in prog["excluded_occupations"]
+            ),
             regency_code=str(prog["regency_code"]),
         )
         matching = Matching(name_min_similarity=float(data["matching"]["name_min_similarity"]))

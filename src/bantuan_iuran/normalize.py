@@ -23,7 +23,8 @@ _DEGREE = re.compile(
 _DOTTED_DEGREE = re.compile(r"\b[SMA](?:\.[A-Z]{1,5})+\b\.?")
 _MUHAMMAD = frozenset(
     "M MOCH MOCHAMAD MOCHAMMAD MOCHAMED MOH MOHD MOHAMAD MOHAMMAD MOHAMMED MOHAMED MUH MUHAMAD "
-    "MUHAMMAD MUHAMMED MUCHAMAD MUCHAMMAD MOKH MOKHAMAD MOKHAMMAD MUKHAMAD MUKHAMMAD MHD MUHD".split()
+    "MUHAMMAD MUHAMMED MUCHAMAD MUCHAMMAD MOKH MOKHAMAD MOKHAMMAD MUKHAMAD MUKHAMMAD "
+    "MHD MUHD".split()
 )
 # Pre-1972 spellings, folded to one comparison key: oe->u, tj->c, dj->j then j->y (so old "j"
 # and new "y" meet, and old "dj" meets new "j"), sj->sy and nj->ny follow, ch->kh.
@@ -149,7 +150,8 @@ def normalize_date(value: object) -> str:
 
 _SEX = {
     "L": "L", "LK": "L", "LAKI": "L", "LAKILAKI": "L", "PRIA": "L", "M": "L", "MALE": "L", "1": "L",
-    "P": "P", "PR": "P", "PEREMPUAN": "P", "WANITA": "P", "W": "P", "F": "P", "FEMALE": "P", "2": "P",
+    "P": "P", "PR": "P", "PEREMPUAN": "P", "WANITA": "P", "W": "P", "F": "P", "FEMALE": "P",
+    "2": "P",
 }  # fmt: skip
 
 

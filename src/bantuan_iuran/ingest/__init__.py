@@ -86,7 +86,8 @@ def run_ingest(
         log=IngestLog.validate(pd.DataFrame([r.log for r in results]).astype(_log_dtypes())),
         dropped=DroppedRows.validate(
             pd.DataFrame(
-                [d for r in results for d in r.dropped], columns=list(DroppedRows.to_schema().columns)
+                [d for r in results for d in r.dropped],
+                columns=list(DroppedRows.to_schema().columns),
             ).astype({"source_row": "int64"})
         ),
     )
@@ -218,7 +219,9 @@ def _applicant(
         rt, rw = split_rt_rw(values.pop("rt_rw"))
         values.setdefault("rt", rt)
         values.setdefault("rw", rw)
-    extra = {header: cell_at(row, i).text for i, header in layout.extra.items() if cell_at(row, i).text}
+    extra = {
+        header: cell_at(row, i).text for i, header in layout.extra.items() if cell_at(row, i).text
+    }
     nik_cell = cell_at(row, layout.index_of("nik"))
     return {
         "row_id": 0,

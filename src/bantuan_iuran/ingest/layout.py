@@ -19,7 +19,9 @@ _HEADER_TEXT = re.compile(r"[^A-Z0-9]+")
 _TOTAL = re.compile(r"^(JUMLAH|TOTAL|JML)\b|^\d+\s*(ORANG|ORG|JIWA|KK|PESERTA)\b", re.IGNORECASE)
 _SIGNATURE = re.compile(
     r"MENGETAHUI|KEPALA DESA|KADES\b|LURAH\b|SEKRETARIS|CAMAT\b|PETINGGI|NIP[.:\s]|^TTD|"
-    r"DIBUAT OLEH|YANG MEMBUAT|PENANGGUNG JAWAB|PERANGKAT DESA|^\(.*\)$",
+    r"DIBUAT OLEH|YANG MEMBUAT|PENANGGUNG JAWAB|PERANGKAT DESA|^\(.*\)$|"
+    # The place and date line of a signature: "Trenggalek, 14 Oktober 2026".
+    r"^[A-Z .]+,\s*\d{1,2}\s+[A-Z]+\s+\d{4}$",
     re.IGNORECASE,
 )
 _DIGITS = re.compile(r"\d")
@@ -105,7 +107,8 @@ def classify_row(row: Sequence[Cell], layout: Layout, lookup: Mapping[str, str])
     name = cell_at(row, layout.index_of("name")).text
     if any(_TOTAL.search(t) for t in texts) and not _DIGITS.search(nik):
         return "total"
-    if any(_SIGNATURE.search(t) for t in texts) and len(_DIGITS.findall(nik)) < 8:
+    # Signature blocks are sparse rows; an applicant row with a birth date is not one.
+    if len(texts) <= 2 and any(_SIGNATURE.search(t) for t in texts) and not nik:
         return "signature"
     if not nik and not name:
         return "other"

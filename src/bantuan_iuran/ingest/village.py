@@ -124,9 +124,7 @@ def identify_village(texts_by_priority: Sequence[str], context: Sequence[str] = 
         if len(codes) == 1:
             return VillageMatch(next(iter(codes)))
         names = ", ".join(sorted({reference.village_by_code()[c].nama_desa for c in codes}))
-        where = " or ".join(
-            sorted({reference.village_by_code()[c].nama_kecamatan for c in codes})
-        )
+        where = " or ".join(sorted({reference.village_by_code()[c].nama_kecamatan for c in codes}))
         return VillageMatch(problem=f"village is ambiguous: {names} (kecamatan {where})")
     return VillageMatch(problem="village not recognised from the file name, title or folder")
 

@@ -26,7 +26,9 @@ class Village:
 def villages() -> tuple[Village, ...]:
     """The desa and kelurahan of Trenggalek, in code order."""
     return tuple(
-        Village(r["kode_desa"], r["nama_desa"], r["kode_kecamatan"], r["nama_kecamatan"], r["jenis"])
+        Village(
+            r["kode_desa"], r["nama_desa"], r["kode_kecamatan"], r["nama_kecamatan"], r["jenis"]
+        )
         for r in _rows("wilayah_trenggalek.csv")
     )
 
