@@ -28,7 +28,8 @@ _MUHAMMAD = frozenset(
 )
 # Pre-1972 spellings, folded to one comparison key: oe->u, tj->c, dj->j then j->y (so old "j"
 # and new "y" meet, and old "dj" meets new "j"), sj->sy and nj->ny follow, ch->kh.
-_SPELLINGS = (("OE", "U"), ("TJ", "C"), ("DJ", "J"), ("J", "Y"), ("CH", "KH"))
+# "Setjowati" is read both as Setyowati and Secowati, so ty meets c as well.
+_SPELLINGS = (("OE", "U"), ("TJ", "C"), ("DJ", "J"), ("J", "Y"), ("TY", "C"), ("CH", "KH"))
 _REPEATED_LETTER = re.compile(r"([A-Z])\1+")
 _NON_LETTER = re.compile(r"[^A-Z ]+")
 _SPACES = re.compile(r"\s+")

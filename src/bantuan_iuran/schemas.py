@@ -30,10 +30,17 @@ class _Provenance(pa.DataFrameModel):
     source_row: Series[int] = pa.Field(ge=1)
 
 
-class IngestedRows(_Provenance):
+class _RowId(pa.DataFrameModel):
+    row_id: Series[int] = pa.Field(ge=1, unique=True)
+
+
+class _Traced(_Provenance, _RowId):
+    """A row that can be followed through every stage back to its cell (row_id first)."""
+
+
+class IngestedRows(_Traced):
     """ingested.parquet: one row per applicant row found in a village file."""
 
-    row_id: Series[int] = pa.Field(ge=1, unique=True)
     kode_desa: Series[str] = pa.Field(str_matches=_KODE_DESA)
     nik_raw: Series[str]
     nik_is_number: Series[bool]
@@ -79,3 +86,78 @@ class DroppedRows(_Provenance):
     class Config:
         strict = True
         ordered = True
+
+
+class RegistryTable(pa.DataFrameModel):
+    """The registry extract under canonical names (read by registry.read_registry)."""
+
+    nik: Series[str]
+    kk: Series[str]
+    name: Series[str]
+    birth_place: Series[str]
+    birth_date: Series[str] = pa.Field(str_matches=r"^(\d{4}-\d{2}-\d{2})?$")
+    sex: Series[str] = pa.Field(isin=["L", "P", ""])
+    occupation: Series[str]
+    occupation_code: Series[str]
+    address: Series[str]
+    rt: Series[str]
+    rw: Series[str]
+    kode_desa: Series[str] = pa.Field(str_matches=_KODE_DESA)
+    kecamatan_name: Series[str]
+    desa_name: Series[str]
+    death_date: Series[str]
+
+    class Config:
+        strict = True
+
+
+class EnrolledTable(pa.DataFrameModel):
+    """NIKs on the BPJS Ketenagakerjaan enrolled list."""
+
+    nik: Series[str]
+
+    class Config:
+        strict = True
+
+
+class ValidatedRows(_Traced):
+    """validated.parquet: exactly one row per ingested row, in input order."""
+
+    kode_desa: Series[str] = pa.Field(str_matches=_KODE_DESA)
+    desa: Series[str]
+    kecamatan: Series[str]
+    nik_raw: Series[str]
+    nik: Series[str]
+    nik_suggested: Series[str] = pa.Field(str_matches=r"^(\d{16})?$")
+    suggestion_basis: Series[str]
+    status: Series[str] = pa.Field(isin=["eligible", "needs_fix", "ineligible"])
+    reasons: Series[str] = pa.Field(str_matches=r"^([A-Z_]+(;[A-Z_]+)*)?$")
+    reason_text: Series[str]
+    reason_detail: Series[str]
+    nik_region: Series[str] = pa.Field(str_matches=r"^(\d{6})?$")
+    nik_birth_date: Series[str] = pa.Field(str_matches=r"^(\d{4}-\d{2}-\d{2})?$")
+    nik_sex: Series[str] = pa.Field(isin=["L", "P", ""])
+    name: Series[str]
+    name_normalized: Series[str]
+    name_similarity: Series[float] = pa.Field(nullable=True, ge=0, le=100)
+    birth_date_stated: Series[str]
+    birth_date: Series[str]
+    birth_place: Series[str]
+    sex: Series[str]
+    address: Series[str]
+    rt: Series[str]
+    rw: Series[str]
+    occupation: Series[str]
+    registry_nik: Series[str]
+    registry_name: Series[str]
+    registry_birth_date: Series[str]
+    registry_kode_desa: Series[str]
+    registry_desa: Series[str]
+    registry_kecamatan: Series[str]
+    registry_occupation: Series[str]
+    registry_death_date: Series[str]
+
+    class Config:
+        strict = True
+        ordered = True
+        coerce = True

@@ -102,23 +102,25 @@ def _plant_duplicates(people: People, plans: dict[str, list[Listing]]) -> None:
     listing in the person's home village is the one kept."""
     rng = people.rng
     originals = [
-        (kode, i) for kode, listings in plans.items() for i, listing in enumerate(listings)
+        (kode, listing) for kode, listings in plans.items() for listing in listings
         if listing.case == "clean"
     ]  # fmt: skip
+    protected: set[int] = set()
     for kode, listings in plans.items():
-        for position, listing in enumerate(listings):
-            if listing.case != "clean" or rng.random() >= 0.025 or not originals:
+        for position, listing in enumerate(list(listings)):
+            if listing.case != "clean" or id(listing) in protected or rng.random() >= 0.025:
                 continue
-            home, index = originals[int(rng.integers(0, len(originals)))]
-            original = plans[home][index]
+            home, original = originals[int(rng.integers(0, len(originals)))]
             if original.case != "clean" or original is listing:
                 continue
+            protected.add(id(original))
             person = int(np.flatnonzero(people.nik == original.true_nik)[0])
             copy = listing_for(people, person, kode, "duplicate")
             if home == kode:
                 listings.append(copy)  # later in the same file: the first listing is kept
             else:
                 listings[position] = copy
+                listing.case = "replaced"
                 people.used.discard(int(np.flatnonzero(people.nik == listing.true_nik)[0]))
 
 

@@ -32,7 +32,8 @@ CASES = {
     "lookalike": (0.01, "needs_fix", "NIK_NOT_FOUND", False),
     "spouse_nik": (0.015, "needs_fix", "NAME_MISMATCH", True),
     "birth_date_mismatch": (0.015, "needs_fix", "BIRTHDATE_MISMATCH", False),
-    "duplicate": (0.02, "ineligible", "DUPLICATE", False),
+    # Planted afterwards by copying another village's listing (see _plant_duplicates).
+    "duplicate": (0.0, "ineligible", "DUPLICATE", False),
     "deceased": (0.015, "ineligible", "DECEASED", False),
     "out_of_area": (0.015, "ineligible", "OUT_OF_AREA", False),
     "age": (0.02, "ineligible", "AGE", False),
@@ -285,10 +286,14 @@ def present_name(rng: np.random.Generator, name: str, female: bool) -> str:
         words.append(str(rng.choice(["S.Pd", "S.E.", "A.Md"])))
     elif roll < 0.2:
         words = [_old_spelling(w) for w in words]
-    elif roll < 0.23 and len(words[-1]) > 5:
+    elif roll < 0.23 and len(words) > 1 and len(words[-1]) >= 7:
+        # A slip of the keyboard in a long surname; short names are left alone because one
+        # letter there makes another name (SUPARMI, SUPARNI).
         w = words[-1]
         position = int(rng.integers(1, len(w) - 1))
-        words[-1] = w[:position] + ("A" if w[position] != "A" else "E") + w[position + 1 :]
+        neighbours = {w[position - 1], w[position], w[position + 1]}
+        slip = next(c for c in "EIOUA" if c not in neighbours)
+        words[-1] = w[:position] + slip + w[position + 1 :]
     text = " ".join(words)
     style = rng.random()
     if style < 0.4:

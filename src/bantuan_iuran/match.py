@@ -1,0 +1,177 @@
+"""Finding the registry person behind a village row, and who a broken NIK most likely meant.
+
+The name is a veto, never one vote among many: a NIK that exists, a birth date and a village
+that agree never outweigh a clearly different name. NIK nearness (one digit off, same first 15
+digits) only finds candidates; two people born the same day in one kecamatan hold NIKs one
+digit apart, so a look-alike with another name is never suggested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+from rapidfuzz import fuzz
+
+from bantuan_iuran.normalize import normalize_name
+
+DIGITS = "0123456789"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    nik: str = ""
+    basis: str = ""
+    note: str = ""
+
+
+@dataclass
+class RegistryIndex:
+    """Look-ups into the registry frame by position."""
+
+    registry: pd.DataFrame
+    min_similarity: float
+    by_nik: dict[str, int] = field(init=False)
+    by_kk: dict[str, list[int]] = field(init=False)
+    by_birth_date: dict[str, list[int]] = field(init=False)
+    _names: list[str] = field(init=False)
+    _normalized: dict[int, str] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        niks = self.registry["nik"].tolist()
+        self.by_nik = {nik: position for position, nik in enumerate(niks) if nik}
+        self.by_kk = _positions_by(self.registry["kk"])
+        self.by_birth_date = _positions_by(self.registry["birth_date"])
+        self._names = self.registry["name"].tolist()
+        self._niks = niks
+        self._villages = self.registry["kode_desa"].tolist()
+        self._birth_dates = self.registry["birth_date"].tolist()
+
+    def nik_at(self, position: int) -> str:
+        return self._niks[position]
+
+    def birth_date_at(self, position: int) -> str:
+        return self._birth_dates[position]
+
+    def village_at(self, position: int) -> str:
+        return self._villages[position]
+
+    def normalized_name(self, position: int) -> str:
+        """Registry names are normalised lazily: only candidates are ever compared."""
+        if position not in self._normalized:
+            self._normalized[position] = normalize_name(self._names[position])
+        return self._normalized[position]
+
+    def similarity(self, name: str, position: int) -> float:
+        return name_similarity(name, self.normalized_name(position))
+
+    def same_person_name(self, name: str, position: int) -> bool:
+        return self.similarity(name, position) >= self.min_similarity
+
+    def with_name(self, name: str, positions: Iterable[int]) -> list[int]:
+        return sorted({p for p in positions if self.same_person_name(name, p)})
+
+    def existing(self, niks: Iterable[str]) -> list[int]:
+        return [self.by_nik[n] for n in niks if n in self.by_nik]
+
+
+SHORT_WORD = 4
+
+
+def name_similarity(a: str, b: str) -> float:
+    """0-100 between two normalised names. Word order does not matter ('SUKARNO MUHAMAD' is
+    'MUHAMAD SUKARNO'), and the score is no higher than its weakest word: 'TRI WIBOWO' and
+    'SRI WIBOWO' are two people, though only one letter apart."""
+    if not a or not b:
+        return 0.0
+    score = fuzz.token_sort_ratio(a, b)
+    for mine, theirs in ((a.split(), b.split()), (b.split(), a.split())):
+        for word in mine:
+            best = max(fuzz.ratio(word, other) for other in theirs)
+            # One letter makes another short name (SRI/TRI, ANI/ANIK): short words must agree.
+            if len(word) <= SHORT_WORD and best < 100:
+                best = min(best, 50.0)
+            score = min(score, best)
+    return float(score)
+
+
+def _positions_by(values: pd.Series) -> dict[str, list[int]]:
+    groups: dict[str, list[int]] = {}
+    for position, value in enumerate(values.tolist()):
+        if value:
+            groups.setdefault(value, []).append(position)
+    return groups
+
+
+def last_digit_variants(nik: str) -> list[str]:
+    """Excel turned the 16th digit into 0: the person holds one of these ten."""
+    return [nik[:15] + d for d in DIGITS]
+
+
+def one_digit_variants(nik: str) -> list[str]:
+    """Every NIK one typed digit away: one digit wrong, or two neighbours swapped."""
+    variants = {nik[:i] + d + nik[i + 1 :] for i in range(len(nik)) for d in DIGITS if d != nik[i]}
+    variants |= {
+        nik[:i] + nik[i + 1] + nik[i] + nik[i + 2 :]
+        for i in range(len(nik) - 1)
+        if nik[i] != nik[i + 1]
+    }
+    return sorted(variants)
+
+
+def choose(positions: list[int], index: RegistryIndex, basis: str) -> Suggestion:
+    """A suggestion only when exactly one person fits; otherwise say how many did."""
+    niks = sorted({index.nik_at(p) for p in positions})
+    if len(niks) == 1:
+        return Suggestion(niks[0], basis)
+    if len(niks) > 1:
+        return Suggestion(note=f"{len(niks)} kandidat cocok ({basis}); tidak ada saran")
+    return Suggestion()
+
+
+def suggest_from_nik_variants(
+    index: RegistryIndex, variants: list[str], name: str, birth_date: str, basis: str
+) -> Suggestion:
+    """Candidates among NIKs close to the one written, confirmed by name (and the stated birth
+    date when there is one)."""
+    found = index.with_name(name, index.existing(variants))
+    if birth_date:
+        found = [p for p in found if index.birth_date_at(p) in ("", birth_date)]
+    return choose(found, index, basis)
+
+
+def suggest_in_family(
+    index: RegistryIndex, kk: str, name: str, birth_date: str, exclude: str = ""
+) -> Suggestion:
+    """The family member the row names; two of one name in a family are told apart by the
+    stated birth date."""
+    members = [p for p in index.by_kk.get(kk, []) if index.nik_at(p) != exclude]
+    found = index.with_name(name, members)
+    if len(found) > 1 and birth_date:
+        found = [p for p in found if index.birth_date_at(p) == birth_date]
+    return choose(found, index, "anggota KK yang namanya cocok")
+
+
+def suggest_in_area(
+    index: RegistryIndex, name: str, birth_date: str, kode_desa: str, nik_prefix: str = ""
+) -> Suggestion:
+    """Name and birth date within the village, then within its kecamatan."""
+    if not birth_date or not name:
+        return Suggestion()
+    born_that_day = index.by_birth_date.get(birth_date, [])
+    if nik_prefix:
+        born_that_day = [p for p in born_that_day if index.nik_at(p).startswith(nik_prefix)]
+    for area, width, basis in (
+        (kode_desa, 10, "nama + tanggal lahir di desa ini"),
+        (kode_desa[:6], 6, "nama + tanggal lahir di kecamatan ini"),
+    ):
+        if len(area) != width:
+            continue
+        local = [p for p in born_that_day if index.village_at(p)[:width] == area]
+        found = index.with_name(name, local)
+        if found:
+            return choose(found, index, basis)
+    if nik_prefix:
+        return choose(index.with_name(name, born_that_day), index, "nama + tanggal lahir")
+    return Suggestion()

@@ -1,0 +1,95 @@
+"""Reason codes: stable English codes, their status class, and what the village reads.
+
+The codes never change meaning; the Indonesian text may be improved freely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+NEEDS_FIX = "needs_fix"
+INELIGIBLE = "ineligible"
+ELIGIBLE = "eligible"
+STATUSES = (ELIGIBLE, NEEDS_FIX, INELIGIBLE)
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    status: str
+    text: str
+
+
+_REASONS = (
+    Reason("NIK_MISSING", NEEDS_FIX, "NIK tidak diisi."),
+    Reason(
+        "NIK_FORMAT",
+        NEEDS_FIX,
+        "NIK tidak terdiri dari 16 angka (ada huruf, atau angkanya kurang/lebih).",
+    ),
+    Reason(
+        "NIK_INVALID",
+        NEEDS_FIX,
+        "NIK 16 angka tetapi tidak mungkin benar: kode wilayah tidak dikenal, tanggal lahir "
+        "tidak valid, atau nomor urut 0000.",
+    ),
+    Reason(
+        "NIK_EXCEL_ROUNDED",
+        NEEDS_FIX,
+        "NIK rusak oleh Excel: diketik sebagai angka sehingga angka terakhir menjadi 0 atau "
+        "tampil seperti 3,50301E+15. Ketik ulang NIK sebagai teks (awali dengan tanda ').",
+    ),
+    Reason("NIK_IS_KK", NEEDS_FIX, "Yang ditulis adalah nomor Kartu Keluarga (KK), bukan NIK."),
+    Reason("NIK_NOT_FOUND", NEEDS_FIX, "NIK tidak ditemukan dalam data kependudukan (Dukcapil)."),
+    Reason("NAME_MISSING", NEEDS_FIX, "Nama tidak diisi."),
+    Reason(
+        "NAME_MISMATCH",
+        NEEDS_FIX,
+        "Nama berbeda dengan nama pemilik NIK ini di data Dukcapil: NIK milik orang lain.",
+    ),
+    Reason("BIRTHDATE_MISMATCH", NEEDS_FIX, "Tanggal lahir berbeda dengan data Dukcapil."),
+    Reason(
+        "VILLAGE_UNKNOWN",
+        NEEDS_FIX,
+        "Desa pengusul tidak dapat dikenali dari nama file, judul, atau folder.",
+    ),
+    Reason(
+        "DUPLICATE",
+        INELIGIBLE,
+        "NIK yang sama diusulkan lebih dari sekali; usulan di baris lain yang dipertahankan.",
+    ),
+    Reason("DECEASED", INELIGIBLE, "Menurut data Dukcapil yang bersangkutan telah meninggal."),
+    Reason(
+        "OUT_OF_AREA",
+        INELIGIBLE,
+        "Menurut data Dukcapil yang bersangkutan berdomisili di luar kabupaten.",
+    ),
+    Reason("AGE", INELIGIBLE, "Usia pada 1 Januari tahun program di luar batas yang ditetapkan."),
+    Reason(
+        "ALREADY_ENROLLED",
+        INELIGIBLE,
+        "Sudah terdaftar sebagai peserta aktif BPJS Ketenagakerjaan.",
+    ),
+    Reason(
+        "EXCLUDED_OCCUPATION",
+        INELIGIBLE,
+        "Pekerjaan menurut Dukcapil (PNS/ASN, TNI, POLRI) tidak termasuk sasaran program.",
+    ),
+)
+
+REASONS: dict[str, Reason] = {r.code: r for r in _REASONS}
+# Codes are listed in this order wherever a row carries several.
+ORDER: dict[str, int] = {r.code: i for i, r in enumerate(_REASONS)}
+
+
+def status_of(codes: list[str]) -> str:
+    classes = {REASONS[c].status for c in codes}
+    if INELIGIBLE in classes:
+        return INELIGIBLE
+    if NEEDS_FIX in classes:
+        return NEEDS_FIX
+    return ELIGIBLE
+
+
+def explain(codes: list[str]) -> str:
+    return " ".join(REASONS[c].text for c in codes)

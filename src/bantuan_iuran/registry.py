@@ -1,0 +1,133 @@
+"""Reading the civil-registry (Dukcapil) extract and the BPJS enrolled list into canonical frames.
+
+Column names come from the config's mapping (SIAK exports differ); region numbers come unpadded
+('1', '2001') and are padded into the 10-digit kode_desa of the person's domicile.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from bantuan_iuran import reference
+from bantuan_iuran.config import Settings
+from bantuan_iuran.errors import InputError
+from bantuan_iuran.ingest.cells import decode_csv_bytes, sniff_delimiter
+from bantuan_iuran.nik import clean_nik
+from bantuan_iuran.normalize import normalize_date, normalize_sex, normalize_text, pad_code
+from bantuan_iuran.schemas import EnrolledTable, RegistryTable
+
+REGISTRY_REQUIRED = ("nik", "name", "birth_date")
+_SUFFIXES = (".csv", ".parquet", ".xlsx", ".xls", ".ods")
+
+
+def read_any_table(path: Path, what: str) -> pd.DataFrame:
+    """A CSV, Parquet or workbook (first sheet) as text columns, exactly as stored."""
+    if not path.exists():
+        raise InputError(f"The {what} file {path} does not exist.")
+    suffix = path.suffix.lower()
+    if suffix not in _SUFFIXES:
+        raise InputError(
+            f"The {what} file {path.name} is a {suffix or 'suffix-less'} file; "
+            f"this tool reads {', '.join(_SUFFIXES)}."
+        )
+    try:
+        if suffix == ".parquet":
+            frame = pd.read_parquet(path)
+            return frame.astype({c: "str" for c in frame.columns}).fillna("")
+        if suffix == ".csv":
+            text = decode_csv_bytes(path.read_bytes())
+            return pd.read_csv(
+                io.StringIO(text), sep=sniff_delimiter(text), dtype=str, keep_default_na=False
+            )
+        return pd.read_excel(path, engine="calamine", dtype=str).fillna("")
+    except (ValueError, OSError, UnicodeError, pd.errors.ParserError) as exc:
+        raise InputError(f"The {what} file {path.name} cannot be read: {exc}") from exc
+
+
+def map_columns(
+    frame: pd.DataFrame, aliases: dict[str, tuple[str, ...]], required: tuple[str, ...], what: str
+) -> dict[str, str]:
+    """Canonical field -> the frame's column, matched case-insensitively on the config aliases."""
+    by_key = {str(c).strip().upper(): c for c in frame.columns}
+    found = {}
+    for field_name, names in aliases.items():
+        column = next((by_key[n.upper()] for n in names if n.upper() in by_key), None)
+        if column is not None:
+            found[field_name] = column
+    missing = [f for f in required if f not in found]
+    if missing:
+        expected = "; ".join(f"{f}: {' or '.join(aliases[f])}" for f in missing)
+        raise InputError(
+            f"The {what} has no column for {', '.join(missing)} (expected {expected}).",
+            hint="Name the columns in [registry_columns] / [enrolled_columns] of your config.",
+        )
+    return found
+
+
+def read_registry(path: Path, settings: Settings) -> pd.DataFrame:
+    raw = read_any_table(path, "registry (Dukcapil) extract")
+    return canonical_registry(raw, settings)
+
+
+def canonical_registry(raw: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """The registry's fields under canonical names, cleaned the same way as village rows."""
+    columns = map_columns(
+        raw, settings.registry_columns, REGISTRY_REQUIRED, "registry (Dukcapil) extract"
+    )
+
+    def column(name: str) -> pd.Series:
+        if name in columns:
+            return raw[columns[name]].fillna("").astype(str).str.strip()
+        return pd.Series("", index=raw.index, dtype="str")
+
+    kode_desa = (
+        column("prop").map(lambda v: pad_code(v, 2))
+        + column("kab").map(lambda v: pad_code(v, 2))
+        + column("kec").map(lambda v: pad_code(v, 2))
+        + column("kel").map(lambda v: pad_code(v, 4))
+    )
+    occupation = column("occupation").map(normalize_text)
+    registry = pd.DataFrame(
+        {
+            "nik": column("nik").map(clean_nik),
+            "kk": column("kk").map(clean_nik),
+            "name": column("name"),
+            "birth_place": column("birth_place"),
+            "birth_date": _dates(column("birth_date")),
+            "sex": column("sex").map(normalize_sex),
+            "occupation": occupation,
+            "occupation_code": occupation.map(_occupation_code),
+            "address": column("address"),
+            "rt": column("rt"),
+            "rw": column("rw"),
+            "kode_desa": kode_desa.where(kode_desa.str.len() == 10, ""),
+            "kecamatan_name": column("kec_name"),
+            "desa_name": column("kel_name"),
+            "death_date": _dates(column("death_date")),
+        }
+    )
+    return RegistryTable.validate(registry.reset_index(drop=True))
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    """ISO text fast through pandas; any other spelling through the shared date normaliser."""
+    iso = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+    fast = iso.dt.strftime("%Y-%m-%d").fillna("")
+    slow = values[(fast == "") & (values != "")]
+    return fast.where(fast != "", slow.map(normalize_date).reindex(values.index, fill_value=""))
+
+
+def _occupation_code(label: str) -> str:
+    if label.isdigit():
+        return label
+    return reference.occupation_code_by_label().get(label, "")
+
+
+def read_enrolled(path: Path, settings: Settings) -> pd.DataFrame:
+    raw = read_any_table(path, "enrolled list")
+    columns = map_columns(raw, settings.enrolled_columns, ("nik",), "enrolled list")
+    niks = raw[columns["nik"]].fillna("").astype(str).map(clean_nik)
+    return EnrolledTable.validate(pd.DataFrame({"nik": niks[niks != ""].drop_duplicates()}))

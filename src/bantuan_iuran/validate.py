@@ -1,0 +1,298 @@
+"""Validate: every ingested row checked against the registry, given a status and its reasons.
+
+Pure: frames in, frames out. Normalisation is shared with the registry side (normalize.py), the
+NIK rules live in nik.py, the candidate search in match.py, the codes in reasons.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from bantuan_iuran import reference
+from bantuan_iuran.config import Settings
+from bantuan_iuran.match import (
+    RegistryIndex,
+    Suggestion,
+    last_digit_variants,
+    one_digit_variants,
+    suggest_from_nik_variants,
+    suggest_in_area,
+    suggest_in_family,
+)
+from bantuan_iuran.nik import NikReading, decode_nik, read_nik
+from bantuan_iuran.normalize import normalize_date, normalize_name, normalize_sex
+from bantuan_iuran.reasons import ORDER, explain, status_of
+from bantuan_iuran.schemas import ValidatedRows
+
+__all__ = ["ValidateResult", "run_validate"]
+
+
+@dataclass
+class ValidateResult:
+    validated: pd.DataFrame
+
+    def counts(self) -> pd.Series:
+        return self.validated["status"].value_counts()
+
+
+@dataclass
+class _Outcome:
+    """What validation concluded about one row."""
+
+    reading: NikReading
+    codes: list[str] = field(default_factory=list)
+    person: int | None = None  # registry position of the person the row identifies
+    owner: int | None = None  # registry position holding the NIK written, if any
+    similarity: float | None = None
+    suggestion: Suggestion = field(default_factory=Suggestion)
+    details: list[str] = field(default_factory=list)
+
+
+def run_validate(
+    ingested: pd.DataFrame, registry: pd.DataFrame, enrolled: pd.DataFrame, settings: Settings
+) -> ValidateResult:
+    index = RegistryIndex(registry, settings.matching.name_min_similarity)
+    rows = _normalized_rows(ingested)
+    enrolled_niks = set(enrolled["nik"])
+    outcomes = [
+        _assess(row, index, enrolled_niks, settings) for row in rows.itertuples(index=False)
+    ]
+    _mark_duplicates(rows, outcomes, index)
+    validated = _assemble(rows, outcomes, index, settings.programme.year)
+    return ValidateResult(ValidatedRows.validate(validated))
+
+
+def _normalized_rows(ingested: pd.DataFrame) -> pd.DataFrame:
+    return ingested.assign(
+        name_normalized=ingested["name"].map(normalize_name),
+        birth_date_stated=ingested["birth_date"].map(normalize_date),
+        sex_stated=ingested["sex"].map(normalize_sex),
+    )
+
+
+def _assess(row, index: RegistryIndex, enrolled: set[str], settings: Settings) -> _Outcome:
+    outcome = _identify(row, index, settings.programme.year)
+    if not row.kode_desa:
+        outcome.codes.append("VILLAGE_UNKNOWN")
+    if outcome.person is not None:
+        _check_person(row, outcome, index, enrolled, settings)
+    return outcome
+
+
+def _identify(row, index: RegistryIndex, year: int) -> _Outcome:
+    """Who the row is about: the NIK's holder when the names agree; otherwise the reasons the
+    NIK fails and, where the registry makes one person clear, that person's NIK."""
+    reading = read_nik(row.nik_raw, row.nik_is_number)
+    name, born = row.name_normalized, row.birth_date_stated
+    if not name:
+        return _Outcome(reading, codes=["NAME_MISSING"], owner=index.by_nik.get(reading.nik))
+    owner = index.by_nik.get(reading.nik) if not reading.problem else None
+    if owner is not None:
+        similarity = index.similarity(name, owner)
+        if similarity >= index.min_similarity and not _closer_in_family(index, owner, name):
+            return _Outcome(reading, person=owner, owner=owner, similarity=similarity)
+        if not reading.damaged:
+            return _name_mismatch(row, reading, index, owner, similarity)
+    return _broken_nik(row, reading, index, year, owner)
+
+
+def _closer_in_family(index: RegistryIndex, owner: int, name: str) -> bool:
+    """SUMARNI written with her sister SUWARNI's NIK: a family member whose name fits better
+    than the holder's is the person meant."""
+    best = index.similarity(name, owner)
+    if best >= 100:
+        return False
+    members = index.by_kk.get(index.registry["kk"].iat[owner], [])
+    return any(index.similarity(name, m) > best for m in members if m != owner)
+
+
+def _name_mismatch(
+    row, reading: NikReading, index: RegistryIndex, owner: int, similarity: float
+) -> _Outcome:
+    """A NIK that exists under someone else's name: often a spouse's or parent's NIK, so the
+    family card is the first place to look."""
+    kk = index.registry["kk"].iat[owner]
+    suggestion = suggest_in_family(
+        index, kk, row.name_normalized, row.birth_date_stated, exclude=index.nik_at(owner)
+    )
+    if not suggestion.nik and not suggestion.note:
+        suggestion = suggest_in_area(
+            index, row.name_normalized, row.birth_date_stated, row.kode_desa
+        )
+    return _Outcome(
+        reading, codes=["NAME_MISMATCH"], owner=owner, similarity=similarity, suggestion=suggestion
+    )
+
+
+def _broken_nik(
+    row, reading: NikReading, index: RegistryIndex, year: int, owner: int | None
+) -> _Outcome:
+    name, born, village = row.name_normalized, row.birth_date_stated, row.kode_desa
+    if reading.problem == "NIK_MISSING":
+        code, suggestion = "NIK_MISSING", suggest_in_area(index, name, born, village)
+    elif reading.problem == "NIK_FORMAT":
+        code, suggestion = "NIK_FORMAT", suggest_in_area(index, name, born, village)
+    elif reading.damaged:
+        # A number cell: the first 15 digits are right; scientific notation keeps fewer.
+        code = "NIK_EXCEL_ROUNDED"
+        if reading.known_digits == 15:
+            suggestion = suggest_from_nik_variants(
+                index, last_digit_variants(reading.nik), name, born, "15 digit pertama + nama"
+            )
+        else:
+            prefix = reading.nik[: reading.known_digits]
+            suggestion = suggest_in_area(index, name, born, village, nik_prefix=prefix)
+    elif reading.nik in index.by_kk:
+        code, suggestion = "NIK_IS_KK", suggest_in_family(index, reading.nik, name, born)
+    else:
+        invalid = decode_nik(reading.nik, year).problem == "NIK_INVALID"
+        code = "NIK_INVALID" if invalid else "NIK_NOT_FOUND"
+        suggestion = suggest_from_nik_variants(
+            index, one_digit_variants(reading.nik), name, born, "satu angka NIK berbeda + nama"
+        )
+    if not suggestion.nik and not suggestion.note and code != "NIK_MISSING":
+        suggestion = suggest_in_area(index, name, born, village)
+    return _Outcome(reading, codes=[code], owner=owner, suggestion=suggestion)
+
+
+def _check_person(row, outcome: _Outcome, index: RegistryIndex, enrolled: set[str], settings):
+    person = index.registry.iloc[outcome.person]
+    programme = settings.programme
+    if (
+        row.birth_date_stated
+        and person["birth_date"]
+        and row.birth_date_stated != person["birth_date"]
+    ):
+        outcome.codes.append("BIRTHDATE_MISMATCH")
+    if person["death_date"]:
+        outcome.codes.append("DECEASED")
+        outcome.details.append(f"meninggal {person['death_date']}")
+    if not person["kode_desa"].startswith(programme.regency_code):
+        outcome.codes.append("OUT_OF_AREA")
+        outcome.details.append(f"domisili {person['desa_name']}, {person['kecamatan_name']}")
+    age = age_on(person["birth_date"], date(programme.year, 1, 1))
+    if age is not None and not programme.min_age <= age <= programme.max_age:
+        outcome.codes.append("AGE")
+        outcome.details.append(f"usia {age} tahun (batas {programme.min_age}-{programme.max_age})")
+    if person["nik"] in enrolled:
+        outcome.codes.append("ALREADY_ENROLLED")
+    if _excluded(person["occupation"], person["occupation_code"], programme.excluded_occupations):
+        outcome.codes.append("EXCLUDED_OCCUPATION")
+        outcome.details.append(f"pekerjaan {person['occupation']}")
+
+
+def _excluded(occupation: str, code: str, excluded: tuple[str, ...]) -> bool:
+    return bool(code and code in excluded) or bool(occupation and occupation in excluded)
+
+
+def age_on(birth_date: str, day: date) -> int | None:
+    """Whole years completed on `day`."""
+    if not birth_date:
+        return None
+    born = date.fromisoformat(birth_date)
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _mark_duplicates(rows: pd.DataFrame, outcomes: list[_Outcome], index: RegistryIndex) -> None:
+    """One listing per person: the one from the village where the registry says the person
+    lives, otherwise the first in file order; the others point to it."""
+    listings: dict[int, list[int]] = {}
+    for position, outcome in enumerate(outcomes):
+        if outcome.person is not None:
+            listings.setdefault(outcome.person, []).append(position)
+    villages = rows["kode_desa"].tolist()
+    for person, positions in listings.items():
+        if len(positions) < 2:
+            continue
+        home = index.village_at(person)
+        kept = next((p for p in positions if villages[p] == home), positions[0])
+        where = f"{rows['source_file'].iat[kept]} baris {rows['source_row'].iat[kept]}"
+        for position in positions:
+            if position != kept:
+                outcomes[position].codes.append("DUPLICATE")
+                outcomes[position].details.append(f"dipertahankan: {where}")
+
+
+def _assemble(
+    rows: pd.DataFrame, outcomes: list[_Outcome], index: RegistryIndex, year: int
+) -> pd.DataFrame:
+    registry = index.registry
+    person = pd.Series([o.person for o in outcomes], index=rows.index, dtype="Int64")
+    matched = registry.reindex(person.fillna(-1).astype(int)).set_axis(rows.index)
+    matched = matched.fillna("")
+    codes = [sorted(set(o.codes), key=ORDER.__getitem__) for o in outcomes]
+    facts = [
+        _nik_facts(o.reading, raw, year) for o, raw in zip(outcomes, rows["nik_raw"], strict=True)
+    ]
+    villages = reference.village_by_code()
+    return pd.DataFrame(
+        {
+            "row_id": rows["row_id"],
+            "source_file": rows["source_file"],
+            "source_sheet": rows["source_sheet"],
+            "source_row": rows["source_row"],
+            "kode_desa": rows["kode_desa"],
+            "desa": rows["kode_desa"].map(lambda k: villages[k].nama_desa if k in villages else ""),
+            "kecamatan": rows["kode_desa"].map(
+                lambda k: villages[k].nama_kecamatan if k in villages else ""
+            ),
+            "nik_raw": rows["nik_raw"],
+            "nik": [f[0] for f in facts],
+            "nik_suggested": [o.suggestion.nik for o in outcomes],
+            "suggestion_basis": [o.suggestion.basis or o.suggestion.note for o in outcomes],
+            "status": [status_of(c) for c in codes],
+            "reasons": [";".join(c) for c in codes],
+            "reason_text": [explain(c) for c in codes],
+            "reason_detail": ["; ".join(o.details) for o in outcomes],
+            "nik_region": [f[1] for f in facts],
+            "nik_birth_date": [f[2] for f in facts],
+            "nik_sex": [f[3] for f in facts],
+            "name": rows["name"],
+            "name_normalized": rows["name_normalized"],
+            "name_similarity": [o.similarity for o in outcomes],
+            "birth_date_stated": rows["birth_date_stated"],
+            "birth_date": rows["birth_date_stated"].where(
+                rows["birth_date_stated"] != "", matched["birth_date"]
+            ),
+            "birth_place": rows["birth_place"].where(
+                rows["birth_place"] != "", matched["birth_place"]
+            ),
+            "sex": rows["sex_stated"].where(rows["sex_stated"] != "", matched["sex"]),
+            "address": rows["address"].where(rows["address"] != "", matched["address"]),
+            "rt": rows["rt"],
+            "rw": rows["rw"],
+            "occupation": rows["occupation"],
+            "registry_nik": matched["nik"],
+            "registry_name": _registry_value(registry, outcomes, "name"),
+            "registry_birth_date": _registry_value(registry, outcomes, "birth_date"),
+            "registry_kode_desa": _registry_value(registry, outcomes, "kode_desa"),
+            "registry_desa": _registry_value(registry, outcomes, "desa_name"),
+            "registry_kecamatan": _registry_value(registry, outcomes, "kecamatan_name"),
+            "registry_occupation": matched["occupation"],
+            "registry_death_date": matched["death_date"],
+        }
+    )
+
+
+def _registry_value(registry: pd.DataFrame, outcomes: list[_Outcome], column: str) -> list[str]:
+    """The registry's value for the person identified or, failing that, the NIK's holder:
+    the evidence a clerk needs beside the village's own value."""
+    values = registry[column].tolist()
+    return [
+        values[o.person if o.person is not None else o.owner]
+        if (o.person is not None or o.owner is not None)
+        else ""
+        for o in outcomes
+    ]
+
+
+def _nik_facts(reading: NikReading, raw: str, year: int) -> tuple[str, str, str, str]:
+    """(nik, nik_region, nik_birth_date, nik_sex): the cleaned NIK and what it encodes."""
+    nik = reading.nik if reading.nik else raw
+    facts = decode_nik(reading.nik, year) if not reading.problem else None
+    if facts is None or facts.problem:
+        return nik, "", "", ""
+    return nik, facts.region, facts.birth_date.isoformat(), facts.sex
