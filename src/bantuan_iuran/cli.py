@@ -105,6 +105,60 @@ def ingest(
 
 
 @app.command()
+def validate(
+    workdir: WorkdirOption = Path("work"),
+    dukcapil: Annotated[
+        Path, typer.Option("--dukcapil", "-d", help="Registry extract (CSV, XLSX or Parquet).")
+    ] = ...,
+    enrolled: Annotated[
+        Path | None,
+        typer.Option("--enrolled", "-e", help="BPJS Ketenagakerjaan enrolled list (CSV or XLSX)."),
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Check every ingested row against the registry; write statuses, reasons and suggestions."""
+    from bantuan_iuran import render
+    from bantuan_iuran.corrections import write_correction_workbooks
+    from bantuan_iuran.registry import read_enrolled, read_registry
+    from bantuan_iuran.validate import kecamatan_counts, reason_counts, run_validate
+    from bantuan_iuran.workdir import read_table, write_csv, write_parquet
+
+    try:
+        settings = _settings(config)
+        ingested = read_table(workdir / "ingested.parquet", "ingest")
+        with render.status("Reading the registry extract"):
+            registry = read_registry(dukcapil, settings)
+            enrolled_list = (
+                read_enrolled(enrolled, settings) if enrolled else _no_enrolled_list(render)
+            )
+        with render.status(f"Validating {len(ingested):,} rows"):
+            result = run_validate(ingested, registry, enrolled_list, settings)
+        write_parquet(result.validated, workdir / "validated.parquet")
+        write_csv(result.validated, workdir / "validated.csv")
+        workbooks = write_correction_workbooks(
+            result.validated, ingested, workdir / "perbaikan", settings.programme.year
+        )
+    except BantuanError as error:
+        raise _fail(error) from None
+    render.counts_table("Rows per kecamatan", kecamatan_counts(result.validated))
+    render.counts_table("Reasons", reason_counts(result.validated))
+    counts = result.status_counts()
+    render.info(
+        f"{len(result.validated):,} rows: {counts['eligible']:,} eligible, "
+        f"{counts['needs_fix']:,} need a fix, {counts['ineligible']:,} ineligible "
+        f"-> {workdir / 'validated.csv'}; {len(workbooks)} correction workbooks in "
+        f"{workdir / 'perbaikan'}"
+    )
+
+
+def _no_enrolled_list(render):
+    import pandas as pd
+
+    render.warning("No --enrolled list given: ALREADY_ENROLLED is not checked.")
+    return pd.DataFrame({"nik": pd.Series([], dtype="str")})
+
+
+@app.command()
 def sample(
     outdir: Annotated[Path, typer.Argument(help="Folder to write the synthetic batch into.")],
     seed: Annotated[

@@ -47,9 +47,13 @@ class RegistryIndex:
         self._niks = niks
         self._villages = self.registry["kode_desa"].tolist()
         self._birth_dates = self.registry["birth_date"].tolist()
+        self._kks = self.registry["kk"].tolist()
 
     def nik_at(self, position: int) -> str:
         return self._niks[position]
+
+    def kk_at(self, position: int) -> str:
+        return self._kks[position]
 
     def birth_date_at(self, position: int) -> str:
         return self._birth_dates[position]
@@ -83,7 +87,7 @@ def name_similarity(a: str, b: str) -> float:
     """0-100 between two normalised names. Word order does not matter ('SUKARNO MUHAMAD' is
     'MUHAMAD SUKARNO'), and the score is no higher than its weakest word: 'TRI WIBOWO' and
     'SRI WIBOWO' are two people, though only one letter apart."""
-    if not a or not b:
+    if not a.split() or not b.split():
         return 0.0
     score = fuzz.token_sort_ratio(a, b)
     for mine, theirs in ((a.split(), b.split()), (b.split(), a.split())):

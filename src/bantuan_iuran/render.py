@@ -38,6 +38,11 @@ def progress_bar(description: str, total: int) -> Iterator[callable]:
         yield advance
 
 
+def status(message: str):
+    """A spinner for work with no countable steps."""
+    return console.status(message)
+
+
 def error_panel(message: str, hint: str = "") -> None:
     body = mask_numbers(message) + (f"\n\n[dim]{mask_numbers(hint)}[/dim]" if hint else "")
     errors.print(Panel(body, title="Error", border_style="red", expand=False))

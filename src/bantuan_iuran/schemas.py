@@ -58,6 +58,7 @@ class IngestedRows(_Traced):
     class Config:
         strict = True
         ordered = True
+        coerce = True
 
 
 class IngestLog(pa.DataFrameModel):
@@ -74,6 +75,7 @@ class IngestLog(pa.DataFrameModel):
     class Config:
         strict = True
         ordered = True
+        coerce = True
 
 
 class DroppedRows(_Provenance):
@@ -86,6 +88,7 @@ class DroppedRows(_Provenance):
     class Config:
         strict = True
         ordered = True
+        coerce = True
 
 
 class RegistryTable(pa.DataFrameModel):

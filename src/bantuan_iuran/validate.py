@@ -24,18 +24,19 @@ from bantuan_iuran.match import (
 )
 from bantuan_iuran.nik import NikReading, decode_nik, read_nik
 from bantuan_iuran.normalize import normalize_date, normalize_name, normalize_sex
-from bantuan_iuran.reasons import ORDER, explain, status_of
+from bantuan_iuran.reasons import ORDER, REASONS, STATUSES, explain, status_of
 from bantuan_iuran.schemas import ValidatedRows
 
-__all__ = ["ValidateResult", "run_validate"]
+__all__ = ["ValidateResult", "kecamatan_counts", "reason_counts", "run_validate"]
 
 
 @dataclass
 class ValidateResult:
     validated: pd.DataFrame
 
-    def counts(self) -> pd.Series:
-        return self.validated["status"].value_counts()
+    def status_counts(self) -> dict[str, int]:
+        counts = self.validated["status"].value_counts()
+        return {status: int(counts.get(status, 0)) for status in STATUSES}
 
 
 @dataclass
@@ -86,7 +87,7 @@ def _identify(row, index: RegistryIndex, year: int) -> _Outcome:
     """Who the row is about: the NIK's holder when the names agree; otherwise the reasons the
     NIK fails and, where the registry makes one person clear, that person's NIK."""
     reading = read_nik(row.nik_raw, row.nik_is_number)
-    name, born = row.name_normalized, row.birth_date_stated
+    name = row.name_normalized
     if not name:
         return _Outcome(reading, codes=["NAME_MISSING"], owner=index.by_nik.get(reading.nik))
     owner = index.by_nik.get(reading.nik) if not reading.problem else None
@@ -105,7 +106,7 @@ def _closer_in_family(index: RegistryIndex, owner: int, name: str) -> bool:
     best = index.similarity(name, owner)
     if best >= 100:
         return False
-    members = index.by_kk.get(index.registry["kk"].iat[owner], [])
+    members = index.by_kk.get(index.kk_at(owner), [])
     return any(index.similarity(name, m) > best for m in members if m != owner)
 
 
@@ -114,7 +115,7 @@ def _name_mismatch(
 ) -> _Outcome:
     """A NIK that exists under someone else's name: often a spouse's or parent's NIK, so the
     family card is the first place to look."""
-    kk = index.registry["kk"].iat[owner]
+    kk = index.kk_at(owner)
     suggestion = suggest_in_family(
         index, kk, row.name_normalized, row.birth_date_stated, exclude=index.nik_at(owner)
     )
@@ -204,12 +205,13 @@ def _mark_duplicates(rows: pd.DataFrame, outcomes: list[_Outcome], index: Regist
         if outcome.person is not None:
             listings.setdefault(outcome.person, []).append(position)
     villages = rows["kode_desa"].tolist()
+    files, row_numbers = rows["source_file"].tolist(), rows["source_row"].tolist()
     for person, positions in listings.items():
         if len(positions) < 2:
             continue
         home = index.village_at(person)
         kept = next((p for p in positions if villages[p] == home), positions[0])
-        where = f"{rows['source_file'].iat[kept]} baris {rows['source_row'].iat[kept]}"
+        where = f"{files[kept]} baris {row_numbers[kept]}"
         for position in positions:
             if position != kept:
                 outcomes[position].codes.append("DUPLICATE")
@@ -296,3 +298,29 @@ def _nik_facts(reading: NikReading, raw: str, year: int) -> tuple[str, str, str,
     if facts is None or facts.problem:
         return nik, "", "", ""
     return nik, facts.region, facts.birth_date.isoformat(), facts.sex
+
+
+def reason_counts(validated: pd.DataFrame) -> pd.DataFrame:
+    """Rows per reason code, in the codes' fixed order (a row may carry several)."""
+    codes = validated["reasons"].str.split(";").explode()
+    counts = codes[codes != ""].value_counts()
+    ordered = sorted(counts.index, key=ORDER.__getitem__)
+    return pd.DataFrame(
+        {
+            "reason": ordered,
+            "status": [REASONS[c].status for c in ordered],
+            "rows": [int(counts[c]) for c in ordered],
+        }
+    )
+
+
+def kecamatan_counts(validated: pd.DataFrame) -> pd.DataFrame:
+    """Rows per kecamatan and status, every status a column."""
+    table = pd.crosstab(validated["kecamatan"].replace("", "(tidak dikenali)"), validated["status"])
+    table = table.reindex(columns=list(STATUSES), fill_value=0)
+    table["total"] = table.sum(axis=1)
+    return (
+        table.reset_index()
+        .rename(columns={"kecamatan": "kecamatan"})
+        .astype({s: "int64" for s in [*STATUSES, "total"]})
+    )

@@ -80,29 +80,16 @@ def run_ingest(
             on_file(source)
     rows = [row for r in results for row in r.rows]
     applicants = pd.DataFrame(rows, columns=list(IngestedRows.to_schema().columns))
-    applicants = applicants.assign(row_id=range(1, len(applicants) + 1))
     return IngestResult(
-        applicants=IngestedRows.validate(applicants.astype(_ingested_dtypes())),
-        log=IngestLog.validate(pd.DataFrame([r.log for r in results]).astype(_log_dtypes())),
+        applicants=IngestedRows.validate(applicants.assign(row_id=range(1, len(rows) + 1))),
+        log=IngestLog.validate(pd.DataFrame([r.log for r in results])),
         dropped=DroppedRows.validate(
             pd.DataFrame(
                 [d for r in results for d in r.dropped],
                 columns=list(DroppedRows.to_schema().columns),
-            ).astype({"source_row": "int64"})
+            )
         ),
     )
-
-
-def _ingested_dtypes() -> dict[str, str]:
-    return {
-        name: ("int64" if name in ("row_id", "source_row") else "bool" if name == "nik_is_number"
-               else "str")
-        for name in IngestedRows.to_schema().columns
-    }  # fmt: skip
-
-
-def _log_dtypes() -> dict[str, str]:
-    return {"rows": "int64", "dropped": "int64"}
 
 
 def ingest_file(source: SourceFile, lookup: dict[str, str]) -> list[_SheetResult]:

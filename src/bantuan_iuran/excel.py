@@ -1,0 +1,58 @@
+"""Shared xlsxwriter set-up for every workbook people read: text stays text (no cell is ever
+turned into a formula or a number, so a NIK keeps all 16 digits and "=HYPERLINK(...)" in a name
+stays inert), and a few formats used throughout."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+_OPTIONS = {
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
+
+
+def new_workbook(path: Path) -> xlsxwriter.Workbook:
+    return xlsxwriter.Workbook(str(path), _OPTIONS)
+
+
+def formats(workbook: xlsxwriter.Workbook) -> dict[str, Any]:
+    return {
+        "title": workbook.add_format({"bold": True, "font_size": 13}),
+        "subtitle": workbook.add_format({"italic": True, "font_color": "#444444"}),
+        "header": workbook.add_format(
+            {"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"}
+        ),
+        "text": workbook.add_format({"border": 1, "valign": "top", "text_wrap": True}),
+        "differs": workbook.add_format(
+            {"border": 1, "valign": "top", "text_wrap": True, "bg_color": "#FFF2CC"}
+        ),
+        "number": workbook.add_format({"border": 1, "valign": "top", "num_format": "#,##0"}),
+        "bold_number": workbook.add_format({"bold": True, "border": 1, "num_format": "#,##0"}),
+        "bold": workbook.add_format({"bold": True, "border": 1}),
+    }
+
+
+def write_text_row(sheet, row: int, values: Sequence[object], cell_format, start: int = 0) -> None:
+    """Every value as a string cell (numbers too): what officials read must not be re-typed."""
+    for column, value in enumerate(values, start=start):
+        sheet.write_string(row, column, "" if value is None else str(value), cell_format)
+
+
+def set_widths(sheet, widths: Sequence[int]) -> None:
+    for column, width in enumerate(widths):
+        sheet.set_column(column, column, width)
+
+
+def print_landscape(sheet, header_row: int) -> None:
+    """Landscape, the header repeated on every page, fitted to the page width."""
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.repeat_rows(header_row)
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)

@@ -1,0 +1,63 @@
+"""Small frames and paths shared by the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from bantuan_iuran.config import Settings
+from bantuan_iuran.registry import canonical_registry
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample"
+
+
+def registry_frame(people: list[dict[str, str]], settings: Settings) -> pd.DataFrame:
+    """A registry extract from SIAK-named rows; unspecified fields take a Trenggalek default."""
+    defaults = {
+        "NIK": "",
+        "NO_KK": "",
+        "NAMA_LGKP": "",
+        "TMPT_LHR": "TRENGGALEK",
+        "TGL_LHR": "1980-01-01",
+        "JENIS_KLMIN": "LAKI-LAKI",
+        "JENIS_PKRJN": "PETANI/PEKEBUN",
+        "ALAMAT": "DSN KRAJAN",
+        "NO_RT": "1",
+        "NO_RW": "2",
+        "NO_PROP": "35",
+        "NO_KAB": "3",
+        "NO_KEC": "1",
+        "NO_KEL": "2001",
+        "NAMA_KEC": "PANGGUL",
+        "NAMA_KEL": "BESUKI",
+        "TGL_MATI": "",
+    }
+    raw = pd.DataFrame([{**defaults, **p} for p in people], dtype="str")
+    return canonical_registry(raw, settings)
+
+
+def ingested_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """Ingested rows with provenance filled in; each dict overrides the defaults."""
+    defaults: dict[str, object] = {
+        "source_file": "PANGGUL/Desa Besuki.xlsx",
+        "source_sheet": "Sheet1",
+        "kode_desa": "3503012001",
+        "nik_raw": "",
+        "nik_is_number": False,
+        "name": "",
+        "birth_place": "",
+        "birth_date": "",
+        "sex": "",
+        "address": "",
+        "rt": "",
+        "rw": "",
+        "occupation": "",
+        "kk": "",
+        "extra": "",
+    }
+    frame = pd.DataFrame([{**defaults, **r} for r in rows])
+    frame.insert(0, "row_id", range(1, len(frame) + 1))
+    frame.insert(3, "source_row", range(5, 5 + len(frame)))
+    return frame.astype({"nik_is_number": "bool"})

@@ -1,0 +1,224 @@
+"""Validate: one small hand-made case per reason code, then the accuracy on a generated batch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bantuan_iuran.config import load_settings
+from bantuan_iuran.ingest import find_source_files, run_ingest
+from bantuan_iuran.registry import read_enrolled, read_registry
+from bantuan_iuran.validate import kecamatan_counts, reason_counts, run_validate
+from helpers import ingested_frame, registry_frame
+
+BUDI = {"NIK": "3503011205800001", "NO_KK": "3503010101105001", "NAMA_LGKP": "BUDI SANTOSO",
+        "TGL_LHR": "1980-05-12"}  # fmt: skip
+SITI = {"NIK": "3503015506820001", "NO_KK": "3503010101105001", "NAMA_LGKP": "SITI AMINAH",
+        "TGL_LHR": "1982-06-15", "JENIS_KLMIN": "PEREMPUAN"}  # fmt: skip
+# Born the same day in the same kecamatan as Budi: his NIK is one digit from Budi's.
+BUDI_NEIGHBOUR = {"NIK": "3503011205800002", "NO_KK": "3503010101105002",
+                  "NAMA_LGKP": "JOKO PURNOMO", "TGL_LHR": "1980-05-12"}  # fmt: skip
+
+
+def _validate(rows, people=(BUDI, SITI), enrolled=(), settings=None):
+    settings = settings or load_settings()
+    registry = registry_frame(list(people), settings)
+    enrolled_frame = pd.DataFrame({"nik": pd.Series(list(enrolled), dtype="str")})
+    return run_validate(ingested_frame(rows), registry, enrolled_frame, settings).validated
+
+
+def _one(row, **kwargs) -> pd.Series:
+    return _validate([row], **kwargs).iloc[0]
+
+
+def test_clean_row_is_eligible_and_gaps_are_filled_from_the_registry() -> None:
+    row = _one({"nik_raw": "3503 0112 0580 0001", "name": "Boedi Santoso"})
+    assert (row["status"], row["reasons"]) == ("eligible", "")
+    assert (row["nik"], row["birth_date"], row["birth_place"]) == (
+        BUDI["NIK"],
+        "1980-05-12",
+        "TRENGGALEK",
+    )
+    assert (row["nik_region"], row["nik_birth_date"], row["nik_sex"]) == (
+        "350301",
+        "1980-05-12",
+        "L",
+    )
+
+
+@pytest.mark.parametrize(
+    ("row", "reason", "suggested"),
+    [
+        ({"nik_raw": "", "name": "Budi Santoso", "birth_date": "12-05-1980"},
+         "NIK_MISSING", BUDI["NIK"]),
+        ({"nik_raw": "350301120580001", "name": "Budi Santoso", "birth_date": "12-05-1980"},
+         "NIK_FORMAT", BUDI["NIK"]),
+        ({"nik_raw": "3503991205800001", "name": "Budi Santoso", "birth_date": "12-05-1980"},
+         "NIK_INVALID", BUDI["NIK"]),
+        ({"nik_raw": "3503011205800000", "nik_is_number": True, "name": "Budi Santoso"},
+         "NIK_EXCEL_ROUNDED", BUDI["NIK"]),
+        ({"nik_raw": "3.50301E+15", "name": "Budi Santoso", "birth_date": "12/05/1980"},
+         "NIK_EXCEL_ROUNDED", BUDI["NIK"]),
+        ({"nik_raw": "3503010101105001", "name": "Siti Aminah"}, "NIK_IS_KK", SITI["NIK"]),
+        ({"nik_raw": "3503011205800010", "name": "Budi Santoso"}, "NIK_NOT_FOUND", BUDI["NIK"]),
+        ({"nik_raw": "3503011250800001", "name": "Budi Santoso"}, "NIK_INVALID", BUDI["NIK"]),
+        ({"nik_raw": BUDI["NIK"], "name": "Hj. Siti Aminah"}, "NAME_MISMATCH", SITI["NIK"]),
+        ({"nik_raw": BUDI["NIK"], "name": "Budi Santoso", "birth_date": "13-05-1980"},
+         "BIRTHDATE_MISMATCH", ""),
+        ({"nik_raw": BUDI["NIK"], "name": ""}, "NAME_MISSING", ""),
+        ({"nik_raw": BUDI["NIK"], "name": "Budi Santoso", "kode_desa": ""},
+         "VILLAGE_UNKNOWN", ""),
+    ],
+)  # fmt: skip
+def test_needs_fix_reasons_and_suggestions(row, reason: str, suggested: str) -> None:
+    result = _one(row)
+    assert (result["status"], result["reasons"], result["nik_suggested"]) == (
+        "needs_fix",
+        reason,
+        suggested,
+    )
+
+
+def test_a_number_cell_ending_in_zero_held_under_that_name_is_fine() -> None:
+    ten = {**BUDI, "NIK": "3503011205800010"}
+    row = _one({"nik_raw": ten["NIK"], "nik_is_number": True, "name": "Budi"}, people=[ten])
+    # Held under another name: the 16th digit may be what Excel destroyed.
+    assert row["reasons"] == "NIK_EXCEL_ROUNDED"
+    row = _one({"nik_raw": ten["NIK"], "nik_is_number": True, "name": "Budi Santoso"},
+               people=[ten])  # fmt: skip
+    assert row["status"] == "eligible"
+
+
+def test_look_alike_one_digit_away_is_never_suggested() -> None:
+    """Rudi is absent from the registry; Budi's neighbour holds the NIK one digit from his."""
+    row = _one(
+        {"nik_raw": "3503011205800003", "name": "Rudi Hartono", "birth_date": "12-05-1980"},
+        people=[BUDI, BUDI_NEIGHBOUR],
+    )
+    assert (row["reasons"], row["nik_suggested"]) == ("NIK_NOT_FOUND", "")
+
+
+def test_several_candidates_give_no_suggestion_and_say_so() -> None:
+    twin = {**BUDI, "NIK": "3503011205800003", "NO_KK": "3503010101105003"}
+    row = _one({"nik_raw": "", "name": "Budi Santoso", "birth_date": "12-05-1980"},
+               people=[BUDI, twin])  # fmt: skip
+    assert row["nik_suggested"] == ""
+    assert "2 kandidat" in row["suggestion_basis"]
+
+
+def test_a_spouse_name_behind_a_nik_is_vetoed_even_when_everything_else_agrees() -> None:
+    row = _one({"nik_raw": SITI["NIK"], "name": "Sri Aminah", "birth_date": "15-06-1982"})
+    assert row["status"] == "needs_fix" and row["reasons"] == "NAME_MISMATCH"
+
+
+@pytest.mark.parametrize(
+    ("person", "reason"),
+    [
+        ({**BUDI, "TGL_MATI": "2025-01-02"}, "DECEASED"),
+        ({**BUDI, "NO_KAB": "4", "NO_KEC": "1", "NO_KEL": "2001"}, "OUT_OF_AREA"),
+        ({**BUDI, "TGL_LHR": "1950-05-12", "NIK": "3503011205500001"}, "AGE"),
+        ({**BUDI, "TGL_LHR": "2010-05-12", "NIK": "3503011205100001"}, "AGE"),
+        ({**BUDI, "JENIS_PKRJN": "PEGAWAI NEGERI SIPIL (PNS)"}, "EXCLUDED_OCCUPATION"),
+        ({**BUDI, "JENIS_PKRJN": "KEPOLISIAN RI"}, "EXCLUDED_OCCUPATION"),
+    ],
+)
+def test_ineligible_reasons(person, reason: str) -> None:
+    row = _one({"nik_raw": person["NIK"], "name": "Budi Santoso"}, people=[person])
+    assert (row["status"], row["reasons"]) == ("ineligible", reason)
+
+
+def test_age_bounds_are_inclusive_on_the_first_of_january() -> None:
+    settings = load_settings()
+    at_65 = {**BUDI, "TGL_LHR": "1962-01-01", "NIK": "3503010101620001"}
+    at_64 = {**BUDI, "TGL_LHR": "1962-01-02", "NIK": "3503010201620001"}
+    rows = _validate(
+        [{"nik_raw": p["NIK"], "name": "Budi Santoso"} for p in (at_65, at_64)],
+        people=[at_65, at_64],
+        settings=settings,
+    )
+    assert settings.programme.year == 2027
+    assert rows["status"].tolist() == ["eligible", "eligible"]
+
+
+def test_already_enrolled() -> None:
+    row = _one({"nik_raw": BUDI["NIK"], "name": "Budi Santoso"}, enrolled=[BUDI["NIK"]])
+    assert (row["status"], row["reasons"]) == ("ineligible", "ALREADY_ENROLLED")
+
+
+def test_duplicate_keeps_the_listing_from_the_home_village() -> None:
+    rows = _validate(
+        [
+            {"nik_raw": BUDI["NIK"], "name": "Budi Santoso", "kode_desa": "3503012002",
+             "source_file": "PANGGUL/Desa Terbis.xlsx"},
+            {"nik_raw": BUDI["NIK"], "name": "Budi Santoso", "kode_desa": "3503012001"},
+            {"nik_raw": BUDI["NIK"], "name": "Budi Santoso", "kode_desa": "3503012001"},
+        ]
+    )  # fmt: skip
+    assert rows["status"].tolist() == ["ineligible", "eligible", "ineligible"]
+    assert rows["reasons"].tolist() == ["DUPLICATE", "", "DUPLICATE"]
+    assert rows["reason_detail"].iloc[0] == "dipertahankan: PANGGUL/Desa Besuki.xlsx baris 6"
+
+
+def test_any_ineligible_code_outweighs_a_needs_fix_code() -> None:
+    dead = {**BUDI, "TGL_MATI": "2025-01-02"}
+    row = _one({"nik_raw": BUDI["NIK"], "name": "Budi Santoso", "birth_date": "01-01-1970"},
+               people=[dead])  # fmt: skip
+    assert (row["status"], row["reasons"]) == ("ineligible", "BIRTHDATE_MISMATCH;DECEASED")
+
+
+def test_summaries_count_every_row() -> None:
+    rows = _validate(
+        [{"nik_raw": BUDI["NIK"], "name": "Budi Santoso"}, {"nik_raw": "", "name": "X"}]
+    )
+    assert kecamatan_counts(rows).to_dict("records") == [
+        {"kecamatan": "Panggul", "eligible": 1, "needs_fix": 1, "ineligible": 0, "total": 2}
+    ]
+    assert reason_counts(rows).to_dict("records") == [
+        {"reason": "NIK_MISSING", "status": "needs_fix", "rows": 1}
+    ]
+
+
+@pytest.fixture(scope="module")
+def validated_batch(batch: Path) -> pd.DataFrame:
+    settings = load_settings()
+    ingested = run_ingest(find_source_files([batch / "desa"]), settings).applicants
+    registry = read_registry(batch / "dukcapil.csv", settings)
+    enrolled = read_enrolled(batch / "peserta_aktif.csv", settings)
+    validated = run_validate(ingested, registry, enrolled, settings).validated
+    truth = pd.read_csv(batch / "truth.csv", dtype=str, keep_default_na=False)
+    truth["source_row"] = truth["source_row"].astype(int)
+    assert len(validated) == len(ingested) == len(truth)
+    assert validated["row_id"].tolist() == ingested["row_id"].tolist()
+    return validated.merge(truth, on=["source_file", "source_sheet", "source_row"])
+
+
+def test_status_agrees_with_the_planted_truth(validated_batch: pd.DataFrame) -> None:
+    rows = validated_batch
+    assert len(rows) >= 2000
+    assert (rows["status"] == rows["expected_status"]).mean() >= 0.98
+    planted_ineligible = rows[rows["expected_status"] == "ineligible"]
+    assert (planted_ineligible["status"] != "eligible").all()
+    for case in ("lookalike", "absent", "spouse_nik", "excel_number", "duplicate", "age"):
+        assert (rows["case"] == case).sum() >= 5, f"too few {case} rows planted"
+
+
+def test_suggestions_are_right_and_made_where_repairable(validated_batch: pd.DataFrame) -> None:
+    rows = validated_batch
+    made = rows[rows["nik_suggested"] != ""]
+    assert (made["nik_suggested"] == made["true_nik"]).mean() >= 0.99
+    repairable = rows[rows["expected_suggestion"] != ""]
+    assert (repairable["nik_suggested"] == repairable["expected_suggestion"]).mean() >= 0.90
+    lookalikes = rows[rows["case"] == "lookalike"]
+    assert (lookalikes["nik_suggested"] == "").all()
+
+
+def test_people_with_a_nik_from_another_regency_who_live_here_are_eligible(
+    validated_batch: pd.DataFrame,
+) -> None:
+    migrants = validated_batch[
+        (validated_batch["case"] == "clean") & ~validated_batch["nik"].str.startswith("3503")
+    ]
+    assert len(migrants) >= 10
+    assert (migrants["status"] == "eligible").mean() >= 0.98
