@@ -1,17 +1,18 @@
 """The `bantuan` command: parse arguments, load config, call a stage, render, exit.
 
 Exit codes: 0 done; 1 done, but some input could not be used; 2 usage or configuration error.
+Heavy libraries are imported inside the commands so that `bantuan --help` stays instant.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from bantuan_iuran import __version__
-from bantuan_iuran.errors import BantuanError
+from bantuan_iuran.errors import BantuanError, ConfigError
 
 app = typer.Typer(
     help="Verify village beneficiary lists for the BPJS Ketenagakerjaan premium subsidy.",
@@ -22,19 +23,80 @@ app = typer.Typer(
 )
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+DEFAULT_CONFIG = Path("bantuan.toml")
 
 WorkdirOption = Annotated[
-    Path, typer.Option("--workdir", "-w", help="Work folder for the stage tables and outputs.")
+    Path | None,
+    typer.Option(
+        "--workdir", "-w", help="Work folder for the stage tables and outputs. [default: work]"
+    ),
 ]
 ConfigOption = Annotated[
-    Path | None, typer.Option("--config", "-c", help="Policy file (TOML); defaults otherwise.")
+    Path | None,
+    typer.Option(
+        "--config", "-c", help="Policy and run settings (TOML). Default: ./bantuan.toml if present."
+    ),
+]
+YearOption = Annotated[
+    int | None,
+    typer.Option("--year", "-y", min=2000, max=2100, help="Programme year. [default: from config]"),
+]
+DukcapilOption = Annotated[
+    Path | None, typer.Option("--dukcapil", "-d", help="Registry extract (CSV, XLSX or Parquet).")
+]
+EnrolledOption = Annotated[
+    Path | None,
+    typer.Option("--enrolled", "-e", help="BPJS Ketenagakerjaan enrolled list (CSV or XLSX)."),
+]
+MonthsOption = Annotated[
+    int | None, typer.Option("--months", min=1, max=12, help="Months paid. [default: from config]")
+]
+StartMonthOption = Annotated[
+    int | None,
+    typer.Option("--start-month", min=1, max=12, help="First month paid. [default: from config]"),
+]
+BudgetOption = Annotated[
+    int | None, typer.Option("--budget", min=0, help="Budget for the year in rupiah.")
+]
+PreviousOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--previous", help="Last year's participant list (CSV or XLSX with a NIK column)."
+    ),
 ]
 
 
-def _settings(config: Path | None):
-    from bantuan_iuran.config import load_settings
+class _Run:
+    """Settings and the [run] table of the config file, with command-line values on top."""
 
-    return load_settings(config)
+    def __init__(self, config: Path | None, year: int | None = None) -> None:
+        from bantuan_iuran.config import load_settings, read_user_config
+
+        path = (
+            config if config is not None else (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
+        )
+        self.base = path.parent if path else Path(".")
+        self.table: dict[str, Any] = read_user_config(path).get("run", {}) if path else {}
+        chosen_year = year or self.table.get("year")
+        self.settings = load_settings(
+            path, {"programme": {"year": chosen_year}} if chosen_year else None
+        )
+
+    def path(self, given: Path | None, key: str, default: str | None = None) -> Path | None:
+        """A path from the command line, else from [run] (relative to the config file)."""
+        if given is not None:
+            return given
+        if key in self.table:
+            return self.base / self.table[key]
+        return Path(default) if default else None
+
+    def value(self, given: Any, key: str) -> Any:
+        return given if given is not None else self.table.get(key)
+
+    def sources(self, given: list[Path] | None) -> list[Path]:
+        if given:
+            return given
+        return [self.base / s for s in self.table.get("sources", [])]
 
 
 def _fail(error: BantuanError) -> typer.Exit:
@@ -59,111 +121,172 @@ def main_options(
     """Ingest village lists, validate them against Dukcapil, and report the premium cost."""
 
 
-@app.command()
-def ingest(
-    sources: Annotated[
-        list[Path], typer.Argument(help="Folders (searched recursively) or files of village lists.")
-    ],
-    workdir: WorkdirOption = Path("work"),
-    config: ConfigOption = None,
-) -> None:
-    """Read every village file into one table, with the provenance of every row."""
+def _ingest(run: _Run, sources: list[Path] | None, workdir: Path) -> int:
     from bantuan_iuran import render
-    from bantuan_iuran.ingest import find_source_files, run_ingest
-    from bantuan_iuran.workdir import ensure_private_dir, write_csv, write_parquet
+    from bantuan_iuran.pipeline import ingest_stage
 
-    missing = [str(s) for s in sources if not s.exists()]
-    if missing:
-        render.error_panel(f"Not found: {', '.join(missing)}")
-        raise typer.Exit(EXIT_USAGE)
-    try:
-        settings = _settings(config)
-        files = find_source_files(sources)
-        if not files:
-            raise BantuanError(
-                "No .xlsx, .xlsm, .xls, .ods or .csv files found in the sources given."
-            )
-        with render.progress_bar("Reading village files", len(files)) as advance:
-            result = run_ingest(files, settings, on_file=lambda f: advance(f.relative))
-        ensure_private_dir(workdir)
-        write_parquet(result.applicants, workdir / "ingested.parquet")
-        write_csv(result.log, workdir / "ingest_log.csv")
-        write_csv(result.dropped, workdir / "dropped.csv")
-    except BantuanError as error:
-        raise _fail(error) from None
+    paths = run.sources(sources)
+    if not paths:
+        raise ConfigError("No SOURCE folders or files given (nor `sources` under [run]).")
+    bar = render.FileProgress("Reading village files")
+    with bar:
+        result = ingest_stage(
+            paths,
+            workdir,
+            run.settings,
+            on_start=bar.start,
+            on_file=lambda f: bar.advance(f.relative),
+        )
     render.ingest_summary(result.log)
-    render.info(
-        f"{len(result.applicants):,} applicant rows from {len(files)} files "
-        f"-> {workdir / 'ingested.parquet'}"
-    )
+    render.info(f"{len(result.applicants):,} applicant rows -> {workdir / 'ingested.parquet'}")
     for entry in result.log.itertuples():
         if entry.status == "failed":
             render.warning(f"{entry.file}: {entry.message}")
         elif entry.status == "ok" and not entry.kode_desa:
             render.warning(f"{entry.file} [{entry.sheet}]: {entry.message.split(';')[0]}")
-    raise typer.Exit(EXIT_PARTIAL if result.failed_files else EXIT_OK)
+    return EXIT_PARTIAL if result.failed_files else EXIT_OK
+
+
+def _validate(run: _Run, workdir: Path, dukcapil: Path | None, enrolled: Path | None) -> int:
+    from bantuan_iuran import render
+    from bantuan_iuran.pipeline import validate_stage
+    from bantuan_iuran.validate import kecamatan_counts, reason_counts
+
+    registry = run.path(dukcapil, "dukcapil")
+    if registry is None:
+        raise ConfigError("Give the registry extract with --dukcapil (or `dukcapil` under [run]).")
+    enrolled_list = run.path(enrolled, "enrolled")
+    if enrolled_list is None:
+        render.warning("No --enrolled list given: ALREADY_ENROLLED is not checked.")
+    with render.status("Validating against the registry"):
+        outputs = validate_stage(workdir, registry, enrolled_list, run.settings)
+    render.counts_table("Rows per kecamatan", kecamatan_counts(outputs.validated))
+    render.counts_table("Reasons", reason_counts(outputs.validated))
+    counts = outputs.validated["status"].value_counts()
+    render.info(
+        f"{len(outputs.validated):,} rows: {counts.get('eligible', 0):,} eligible, "
+        f"{counts.get('needs_fix', 0):,} need a fix, {counts.get('ineligible', 0):,} ineligible "
+        f"-> {workdir / 'validated.csv'}; {len(outputs.workbooks)} village correction workbooks "
+        f"in {workdir / 'perbaikan'}"
+    )
+    return EXIT_OK
+
+
+def _report(run: _Run, workdir: Path, months, start_month, budget, previous) -> int:
+    from bantuan_iuran import render
+    from bantuan_iuran.pipeline import ReportOptions, report_stage
+
+    options = ReportOptions(
+        year=run.settings.programme.year,
+        months=run.value(months, "months"),
+        start_month=run.value(start_month, "start_month"),
+        budget=run.value(budget, "budget"),
+        previous=run.path(previous, "previous"),
+    )
+    report = report_stage(workdir, options, run.settings)
+    render.report_totals(report)
+    render.info(f"Lists and workbooks -> {workdir / 'report'}")
+    return EXIT_OK
+
+
+def _workdir(run: _Run, given: Path | None) -> Path:
+    return run.path(given, "workdir", "work") or Path("work")
+
+
+@app.command()
+def ingest(
+    sources: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Folders (searched recursively) or files of village lists."),
+    ] = None,
+    workdir: WorkdirOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Read every village file into one table, with the provenance of every row."""
+    try:
+        run = _Run(config)
+        code = _ingest(run, sources, _workdir(run, workdir))
+    except BantuanError as error:
+        raise _fail(error) from None
+    raise typer.Exit(code)
 
 
 @app.command()
 def validate(
-    workdir: WorkdirOption = Path("work"),
-    dukcapil: Annotated[
-        Path, typer.Option("--dukcapil", "-d", help="Registry extract (CSV, XLSX or Parquet).")
-    ] = ...,
-    enrolled: Annotated[
-        Path | None,
-        typer.Option("--enrolled", "-e", help="BPJS Ketenagakerjaan enrolled list (CSV or XLSX)."),
-    ] = None,
+    workdir: WorkdirOption = None,
+    dukcapil: DukcapilOption = None,
+    enrolled: EnrolledOption = None,
+    year: YearOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Check every ingested row against the registry; write statuses, reasons and suggestions."""
-    from bantuan_iuran import render
-    from bantuan_iuran.corrections import write_correction_workbooks
-    from bantuan_iuran.registry import read_enrolled, read_registry
-    from bantuan_iuran.validate import kecamatan_counts, reason_counts, run_validate
-    from bantuan_iuran.workdir import read_table, write_csv, write_parquet
-
     try:
-        settings = _settings(config)
-        ingested = read_table(workdir / "ingested.parquet", "ingest")
-        with render.status("Reading the registry extract"):
-            registry = read_registry(dukcapil, settings)
-            enrolled_list = (
-                read_enrolled(enrolled, settings) if enrolled else _no_enrolled_list(render)
-            )
-        with render.status(f"Validating {len(ingested):,} rows"):
-            result = run_validate(ingested, registry, enrolled_list, settings)
-        write_parquet(result.validated, workdir / "validated.parquet")
-        write_csv(result.validated, workdir / "validated.csv")
-        workbooks = write_correction_workbooks(
-            result.validated, ingested, workdir / "perbaikan", settings.programme.year
-        )
+        run = _Run(config, year)
+        code = _validate(run, _workdir(run, workdir), dukcapil, enrolled)
     except BantuanError as error:
         raise _fail(error) from None
-    render.counts_table("Rows per kecamatan", kecamatan_counts(result.validated))
-    render.counts_table("Reasons", reason_counts(result.validated))
-    counts = result.status_counts()
-    render.info(
-        f"{len(result.validated):,} rows: {counts['eligible']:,} eligible, "
-        f"{counts['needs_fix']:,} need a fix, {counts['ineligible']:,} ineligible "
-        f"-> {workdir / 'validated.csv'}; {len(workbooks)} correction workbooks in "
-        f"{workdir / 'perbaikan'}"
-    )
+    raise typer.Exit(code)
 
 
-def _no_enrolled_list(render):
-    import pandas as pd
+@app.command()
+def report(
+    workdir: WorkdirOption = None,
+    year: YearOption = None,
+    months: MonthsOption = None,
+    start_month: StartMonthOption = None,
+    budget: BudgetOption = None,
+    previous: PreviousOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Write the eligible list, the decree attachment and the summary, with the year's cost."""
+    try:
+        run = _Run(config, year)
+        code = _report(run, _workdir(run, workdir), months, start_month, budget, previous)
+    except BantuanError as error:
+        raise _fail(error) from None
+    raise typer.Exit(code)
 
-    render.warning("No --enrolled list given: ALREADY_ENROLLED is not checked.")
-    return pd.DataFrame({"nik": pd.Series([], dtype="str")})
+
+@app.command("run")
+def run_all(
+    sources: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Folders or files of village lists. [default: `sources` in config]"),
+    ] = None,
+    dukcapil: DukcapilOption = None,
+    year: YearOption = None,
+    enrolled: EnrolledOption = None,
+    workdir: WorkdirOption = None,
+    months: MonthsOption = None,
+    start_month: StartMonthOption = None,
+    budget: BudgetOption = None,
+    previous: PreviousOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Ingest, validate and report in one go: the scheduled job before budget submission."""
+    try:
+        run = _Run(config, year)
+        folder = _workdir(run, workdir)
+        ingested = _ingest(run, sources, folder)
+        _validate(run, folder, dukcapil, enrolled)
+        _report(run, folder, months, start_month, budget, previous)
+    except BantuanError as error:
+        raise _fail(error) from None
+    raise typer.Exit(ingested)
+
+
+@app.command()
+def config() -> None:
+    """Print the default configuration, with comments: a start for your own bantuan.toml."""
+    from bantuan_iuran.config import default_config_text
+
+    typer.echo(default_config_text())
 
 
 @app.command()
 def sample(
     outdir: Annotated[Path, typer.Argument(help="Folder to write the synthetic batch into.")],
-    seed: Annotated[
-        int, typer.Option(help="Random seed: the same seed gives the same batch.")
-    ] = 2025,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same batch.")] = 2025,
     villages: Annotated[int, typer.Option(min=1, max=157, help="Villages in the batch.")] = 10,
     applicants: Annotated[int, typer.Option(min=1, help="Applicant rows in total.")] = 1000,
     registry: Annotated[int, typer.Option(min=100, help="People in the registry extract.")] = 20000,
@@ -176,9 +299,11 @@ def sample(
     from bantuan_iuran import render
     from bantuan_iuran.sample import generate_sample
 
-    with render.progress_bar("Writing village files", villages) as advance:
+    bar = render.FileProgress("Writing village files")
+    with bar:
+        bar.start(villages)
         summary = generate_sample(
-            outdir, seed, villages, applicants, registry, enrolled, year, on_village=advance
+            outdir, seed, villages, applicants, registry, enrolled, year, on_village=bar.advance
         )
     render.info(
         f"{summary.files} village files with {summary.applicants:,} applicant rows, a registry of "

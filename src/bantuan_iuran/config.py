@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,25 @@ class Programme:
 
 
 @dataclass(frozen=True)
+class Rate:
+    """The premium rates in force from `effective` on: a percentage of the declared income or a
+    flat monthly amount per programme."""
+
+    effective: date
+    percent: dict[str, Decimal]
+    monthly: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Premium:
+    declared_income: int
+    programmes: tuple[str, ...]
+    months: int
+    start_month: int
+    rates: tuple[Rate, ...]
+
+
+@dataclass(frozen=True)
 class Matching:
     name_min_similarity: float
 
@@ -33,6 +54,7 @@ class Matching:
 @dataclass(frozen=True)
 class Settings:
     programme: Programme
+    premium: Premium
     matching: Matching
     headers: dict[str, tuple[str, ...]]
     registry_columns: dict[str, tuple[str, ...]]
@@ -102,16 +124,34 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
         matching = Matching(name_min_similarity=float(data["matching"]["name_min_similarity"]))
         settings = Settings(
             programme=programme,
+            premium=_premium(data["premium"]),
             matching=matching,
             headers=_alias_table(data["headers"]),
             registry_columns=_alias_table(data["registry_columns"]),
             enrolled_columns=_alias_table(data["enrolled_columns"]),
             raw=data,
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
         raise ConfigError(f"Config value missing or of the wrong type: {exc}") from exc
     _check(settings)
     return settings
+
+
+def _premium(table: dict[str, Any]) -> Premium:
+    rates = []
+    for entry in table["rates"]:
+        percent = {k.removesuffix("_percent"): Decimal(str(v)) for k, v in entry.items()
+                   if k.endswith("_percent")}  # fmt: skip
+        monthly = {k.removesuffix("_monthly"): int(v) for k, v in entry.items()
+                   if k.endswith("_monthly")}  # fmt: skip
+        rates.append(Rate(date.fromisoformat(str(entry["effective"])), percent, monthly))
+    return Premium(
+        declared_income=int(table["declared_income"]),
+        programmes=tuple(str(p).upper() for p in table["programmes"]),
+        months=int(table["months"]),
+        start_month=int(table["start_month"]),
+        rates=tuple(sorted(rates, key=lambda r: r.effective)),
+    )
 
 
 def _alias_table(table: dict[str, Any]) -> dict[str, tuple[str, ...]]:
@@ -126,3 +166,14 @@ def _check(settings: Settings) -> None:
         raise ConfigError(f"Programme year {p.year} is out of range.")
     if not 0 < settings.matching.name_min_similarity <= 100:
         raise ConfigError("matching.name_min_similarity must be in (0, 100].")
+    premium = settings.premium
+    if not 1 <= premium.start_month <= 12 or not 1 <= premium.months <= 13 - premium.start_month:
+        raise ConfigError(
+            f"premium: {premium.months} months from month {premium.start_month} "
+            "do not fit in a year."
+        )
+    if not premium.rates:
+        raise ConfigError("premium.rates is empty: give at least one rate with its effective date.")
+    for programme in premium.programmes:
+        if not any(programme in r.percent or programme in r.monthly for r in premium.rates):
+            raise ConfigError(f"premium: no rate for programme {programme}.")

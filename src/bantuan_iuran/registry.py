@@ -127,7 +127,13 @@ def _occupation_code(label: str) -> str:
 
 
 def read_enrolled(path: Path, settings: Settings) -> pd.DataFrame:
-    raw = read_any_table(path, "enrolled list")
-    columns = map_columns(raw, settings.enrolled_columns, ("nik",), "enrolled list")
+    niks = sorted(read_nik_list(path, settings, "enrolled list"))
+    return EnrolledTable.validate(pd.DataFrame({"nik": pd.Series(niks, dtype="str")}))
+
+
+def read_nik_list(path: Path, settings: Settings, what: str) -> set[str]:
+    """The NIKs of a list with a NIK column (the enrolled list, last year's participants)."""
+    raw = read_any_table(path, what)
+    columns = map_columns(raw, settings.enrolled_columns, ("nik",), what)
     niks = raw[columns["nik"]].fillna("").astype(str).map(clean_nik)
-    return EnrolledTable.validate(pd.DataFrame({"nik": niks[niks != ""].drop_duplicates()}))
+    return set(niks[niks != ""])

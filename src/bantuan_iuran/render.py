@@ -3,9 +3,6 @@ in full here: callers pass masked text."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pandas as pd
 from rich.console import Console
 from rich.panel import Panel
@@ -18,24 +15,33 @@ console = Console(stderr=False, highlight=False)
 errors = Console(stderr=True, highlight=False)
 
 
-@contextmanager
-def progress_bar(description: str, total: int) -> Iterator[callable]:
-    """A bar over `total` items; yields a function to call once per item with its label."""
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[item]}", style="dim"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task(description, total=total, item="")
+class FileProgress:
+    """A bar over files whose count is known only once the folders are searched."""
 
-        def advance(label: str = "") -> None:
-            progress.update(task, advance=1, item=mask_numbers(label)[-50:])
+    def __init__(self, description: str) -> None:
+        self._progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[item]}", style="dim"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self._task = self._progress.add_task(description, total=None, item="")
 
-        yield advance
+    def __enter__(self) -> FileProgress:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.stop()
+
+    def start(self, total: int) -> None:
+        self._progress.update(self._task, total=total)
+
+    def advance(self, label: str = "") -> None:
+        self._progress.update(self._task, advance=1, item=mask_numbers(label)[-50:])
 
 
 def status(message: str):
@@ -100,4 +106,34 @@ def counts_table(title: str, counts: pd.DataFrame) -> None:
         table.add_column(str(column), justify="right" if numeric else "left")
     for row in counts.itertuples(index=False):
         table.add_row(*(f"{v:,}" if isinstance(v, int) else str(v) for v in row))
+    console.print(table)
+
+
+def rupiah(amount: int) -> str:
+    return f"Rp {amount:,}"
+
+
+def report_totals(report) -> None:
+    """The year's totals, with the formula they come from."""
+    table = Table(title=f"Premium {report.year}", show_header=False, caption_justify="left")
+    table.add_column("item")
+    table.add_column("value", justify="right")
+    monthly = report.flat_monthly
+    per_month = rupiah(monthly) if monthly is not None else "varies by month"
+    table.add_row("Eligible people", f"{report.eligible_count:,}")
+    table.add_row("Months paid", str(report.months))
+    table.add_row("Premium a person a month", per_month)
+    table.add_row("Premium a person for the year", rupiah(report.per_person))
+    if report.budget is not None:
+        table.add_row("Budget", rupiah(report.budget))
+        table.add_row("Waiting list (budget too small)", f"{len(report.waiting):,}")
+    table.add_section()
+    people = len(report.selected)
+    formula = (
+        f"{people:,} people x {report.months} months x {per_month} = {rupiah(report.total)}"
+        if monthly is not None
+        else f"{people:,} people x {rupiah(report.per_person)} a year = {rupiah(report.total)}"
+    )
+    table.add_row("[bold]Total for the year[/bold]", f"[bold]{rupiah(report.total)}[/bold]")
+    table.caption = formula
     console.print(table)
