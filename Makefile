@@ -14,9 +14,15 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/bantuan ingest data/sample/desa --workdir $(WORK); test $$? -le 1
-	$(BIN)/bantuan validate --workdir $(WORK) --dukcapil data/sample/dukcapil.parquet --enrolled data/sample/peserta_aktif.csv; test $$? -le 1
-	@echo "Outputs are in $(WORK)/"
+	$(BIN)/bantuan run data/sample/desa --dukcapil data/sample/dukcapil.parquet \
+		--enrolled data/sample/peserta_aktif.csv --year 2027 --workdir $(WORK); test $$? -le 1
+	@echo
+	@echo "Outputs:"
+	@echo "  $(WORK)/validated.csv            every row with its status, reasons and suggestion"
+	@echo "  $(WORK)/perbaikan/               one correction workbook per village"
+	@echo "  $(WORK)/report/eligible_2027.csv the people paid for, with their premium"
+	@echo "  $(WORK)/report/lampiran_sk_2027.xlsx   the decree attachment"
+	@echo "  $(WORK)/report/ringkasan_2027.xlsx     the summary per desa and kecamatan, with charts"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

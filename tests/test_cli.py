@@ -14,7 +14,7 @@ from bantuan_iuran.cli import app
 from helpers import SAMPLE
 
 runner = CliRunner()
-COMMANDS = ("ingest", "validate", "sample")
+COMMANDS = ("ingest", "validate", "report", "run", "sample", "config")
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -89,3 +89,51 @@ def test_sample_chain_end_to_end_without_printing_a_nik(tmp_path: Path) -> None:
     assert (work / "perbaikan").is_dir()
     assert oct((work / "validated.parquet").stat().st_mode & 0o777) == "0o600"
     assert oct(work.stat().st_mode & 0o777) == "0o700"
+
+
+def test_report_and_run_from_a_config_file(tmp_path: Path) -> None:
+    config = tmp_path / "bantuan.toml"
+    config.write_text(
+        "config_version = 1\n[run]\n"
+        f'sources = ["{(SAMPLE / "desa").as_posix()}"]\n'
+        f'dukcapil = "{(SAMPLE / "dukcapil.parquet").as_posix()}"\n'
+        f'enrolled = "{(SAMPLE / "peserta_aktif.csv").as_posix()}"\n'
+        'workdir = "work"\nyear = 2027\nbudget = 20_000_000\n',
+        "utf-8",
+    )
+    result = runner.invoke(app, ["run", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    report = tmp_path / "work" / "report"
+    assert (report / "lampiran_sk_2027.xlsx").exists()
+    selected = pd.read_csv(report / "eligible_2027.csv", dtype=str)
+    waiting = pd.read_csv(report / "cadangan_2027.csv", dtype=str)
+    assert len(selected) == 20_000_000 // 201_600
+    assert "x 12 months x Rp 16,800 = Rp 19,958,400" in result.output.replace("\n", " ")
+    validated = pd.read_csv(tmp_path / "work" / "validated.csv", dtype=str)
+    assert len(selected) + len(waiting) == (validated["status"] == "eligible").sum()
+    assert not re.search(r"\d{12,}", result.output)
+
+
+def test_report_before_validate_and_bad_options(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["report", "-w", str(tmp_path), "--year", "2027"])
+    assert result.exit_code == 2 and "bantuan validate" in result.output
+    result = runner.invoke(app, ["report", "-w", str(tmp_path), "--months", "13"])
+    assert result.exit_code == 2
+
+
+def test_run_stops_at_the_failing_stage(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["run", str(SAMPLE / "desa" / "PANGGUL"), "-w", str(tmp_path),
+         "--dukcapil", str(tmp_path / "missing.csv")],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+    assert (tmp_path / "ingested.parquet").exists()
+    assert not (tmp_path / "validated.parquet").exists()
+
+
+def test_config_prints_the_documented_defaults() -> None:
+    result = runner.invoke(app, ["config"])
+    assert result.exit_code == 0
+    assert "name_min_similarity = 85" in result.output

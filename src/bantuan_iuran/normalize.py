@@ -77,6 +77,14 @@ def normalize_name(value: object) -> str:
     """
     if not isinstance(value, str) or not value.strip():
         return ""
+    # Folding can make a new title-like word ("AAH" -> "AH"): repeat until nothing changes.
+    previous, text = "", _normalize_once(value)
+    while text != previous:
+        previous, text = text, _normalize_once(text)
+    return text
+
+
+def _normalize_once(value: str) -> str:
     text = _DOTTED_DEGREE.sub(" ", _strip_degrees(_ascii_upper(value)))
     # Dotted initials and titles ("H.", "M.") become tokens of their own.
     tokens = _NON_LETTER.sub(" ", text.replace(".", ". ")).split()

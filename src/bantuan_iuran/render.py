@@ -115,7 +115,7 @@ def rupiah(amount: int) -> str:
 
 def report_totals(report) -> None:
     """The year's totals, with the formula they come from."""
-    table = Table(title=f"Premium {report.year}", show_header=False, caption_justify="left")
+    table = Table(title=f"Premium {report.year}", show_header=False)
     table.add_column("item")
     table.add_column("value", justify="right")
     monthly = report.flat_monthly
@@ -135,5 +135,5 @@ def report_totals(report) -> None:
         else f"{people:,} people x {rupiah(report.per_person)} a year = {rupiah(report.total)}"
     )
     table.add_row("[bold]Total for the year[/bold]", f"[bold]{rupiah(report.total)}[/bold]")
-    table.caption = formula
     console.print(table)
+    console.print(f"[bold]{formula}[/bold]", soft_wrap=True)

@@ -1,0 +1,166 @@
+"""Report: premiums to the rupiah, the budget priority, and the workbooks read back."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from bantuan_iuran.config import Premium, Rate, load_settings
+from bantuan_iuran.errors import ConfigError
+from bantuan_iuran.pipeline import ReportOptions, report_stage
+from bantuan_iuran.report import run_report
+from bantuan_iuran.report.costs import monthly_premium, premium_schedule, yearly_premium
+from bantuan_iuran.report.selection import priority_order
+
+SETTINGS = load_settings()
+
+
+def test_the_seed_plan_costs_two_billion_sixteen_million() -> None:
+    """2025's plan: 10,000 people x 12 months x Rp 16,800 = Rp 2,016,000,000."""
+    schedule = premium_schedule(SETTINGS.premium, 2025, 12, 1)
+    assert {m.premium for m in schedule} == {16_800}
+    assert 10_000 * yearly_premium(schedule) == 2_016_000_000
+
+
+def test_earlier_years_paid_fewer_months() -> None:
+    assert yearly_premium(premium_schedule(SETTINGS.premium, 2024, 10, 3)) == 168_000
+    assert yearly_premium(premium_schedule(SETTINGS.premium, 2023, 3, 10)) == 50_400
+
+
+def test_a_rate_change_mid_year_is_costed_month_by_month() -> None:
+    old = Rate(date(2015, 7, 1), {"JKK": Decimal("1")}, {"JKM": 6800})
+    new = Rate(date(2027, 7, 1), {"JKK": Decimal("1.5")}, {"JKM": 7000})
+    premium = Premium(1_000_000, ("JKK", "JKM"), 12, 1, (old, new))
+    schedule = premium_schedule(premium, 2027, 12, 1)
+    assert [m.premium for m in schedule] == [16_800] * 6 + [22_000] * 6
+    assert yearly_premium(schedule) == 6 * 16_800 + 6 * 22_000
+
+
+def test_money_is_whole_rupiah_rounded_half_up() -> None:
+    rate = Rate(date(2015, 7, 1), {"JKK": Decimal("0.89")}, {"JKM": 6800})
+    assert monthly_premium(rate, 1_234_567, ("JKK", "JKM")) == 6800 + 10988  # 10,987.6463
+
+
+def test_jht_can_be_added_and_a_missing_rate_is_an_error() -> None:
+    rate = SETTINGS.premium.rates[0]
+    assert monthly_premium(rate, 1_000_000, ("JKK", "JKM", "JHT")) == 36_800
+    with pytest.raises(ConfigError):
+        monthly_premium(rate, 1_000_000, ("JKP",))
+    with pytest.raises(ConfigError):
+        premium_schedule(SETTINGS.premium, 2027, 12, 3)
+
+
+def _people(villages: dict[str, int], continuing: set[int] = frozenset()) -> pd.DataFrame:
+    rows = []
+    for kode, count in villages.items():
+        rows.extend({"kode_desa": kode, "row_id": len(rows) + i + 1} for i in range(count))
+    frame = pd.DataFrame(rows)
+    return frame.assign(continuing=frame["row_id"].isin(continuing))
+
+
+def test_priority_continuing_first_then_villages_in_proportion() -> None:
+    people = _people({"A": 6, "B": 3, "C": 1}, continuing={10})
+    order = priority_order(people)
+    assert order["row_id"].iloc[0] == 10
+    first_five = order.iloc[1:6]["kode_desa"].value_counts().to_dict()
+    assert first_five == {"A": 3, "B": 2}
+    assert order["priority"].tolist() == list(range(1, 11))
+    village_a = order[order["kode_desa"] == "A"]["row_id"].tolist()
+    assert village_a == sorted(village_a), "file order within a village"
+
+
+def test_every_prefix_is_proportional_and_adding_places_never_removes_one() -> None:
+    order = priority_order(_people({"A": 50, "B": 30, "C": 20}))["kode_desa"].tolist()
+    for size in (10, 20, 50):
+        shares = pd.Series(order[:size]).value_counts()
+        assert shares["A"] == pytest.approx(size * 0.5, abs=1)
+        assert shares["C"] == pytest.approx(size * 0.2, abs=1)
+
+
+def _validated(rows: list[dict[str, str]]) -> pd.DataFrame:
+    base = {
+        "status": "eligible", "reasons": "", "name": "X", "birth_place": "", "birth_date":
+        "1980-01-01", "sex": "L", "address": "", "rt": "", "rw": "", "kecamatan": "Panggul",
+        "desa": "Besuki", "kode_desa": "3503012001", "source_file": "f.xlsx", "source_sheet": "S",
+    }  # fmt: skip
+    frame = pd.DataFrame([{**base, **r} for r in rows])
+    return frame.assign(row_id=range(1, len(frame) + 1), source_row=range(2, len(frame) + 2))
+
+
+def test_budget_below_the_cost_selects_by_priority_and_waits_the_rest() -> None:
+    validated = _validated(
+        [
+            {"nik": "3503010101800001"},
+            {"nik": "3503010101800002", "kode_desa": "3503012002", "desa": "Terbis"},
+            {"nik": "3503010101800003"},
+            {"nik": "3503010101800004", "status": "needs_fix", "reasons": "NIK_NOT_FOUND"},
+        ]
+    )
+    result = run_report(
+        validated, SETTINGS, 2027, budget=2 * 201_600 + 5, previous_niks={"3503010101800003"}
+    )
+    assert result.selected["nik"].tolist() == ["3503010101800001", "3503010101800003"]
+    assert result.waiting["nik"].tolist() == ["3503010101800002"]
+    assert result.total == 403_200
+    assert result.villages["people"].tolist() == [2, 0]
+    assert result.villages["needs_fix"].tolist() == [1, 0]
+
+
+@pytest.fixture(scope="module")
+def reported(batch: Path, tmp_path_factory) -> tuple[Path, object]:
+    from bantuan_iuran.pipeline import ingest_stage, validate_stage
+
+    work = tmp_path_factory.mktemp("work")
+    ingest_stage([batch / "desa"], work, SETTINGS)
+    validate_stage(work, batch / "dukcapil.parquet", batch / "peserta_aktif.csv", SETTINGS)
+    report = report_stage(work, ReportOptions(year=2027), SETTINGS)
+    return work, report
+
+
+def test_eligible_list_is_exactly_the_eligible_rows_and_costs_people_x_months_x_rate(
+    reported,
+) -> None:
+    work, report = reported
+    validated = pd.read_parquet(work / "validated.parquet")
+    listed = pd.read_csv(work / "report" / "eligible_2027.csv", dtype=str)
+    eligible = validated[validated["status"] == "eligible"]
+    assert sorted(listed["nik"]) == sorted(eligible["nik"])
+    assert listed["nik"].is_unique
+    assert listed["premium_total"].astype(int).sum() == len(eligible) * 12 * 16_800
+    assert report.total == len(eligible) * 12 * 16_800
+    assert not (work / "report" / "cadangan_2027.csv").exists()
+
+
+def test_decree_attachment_has_text_niks_grouping_and_totals(reported) -> None:
+    work, report = reported
+    sheet = openpyxl.load_workbook(work / "report" / "lampiran_sk_2027.xlsx")["Lampiran"]
+    rows = list(sheet.iter_rows(values_only=True))
+    people = [r for r in rows[4:] if isinstance(r[0], str) and r[0].isdigit()]
+    assert len(people) == len(report.selected)
+    assert [int(r[0]) for r in people] == list(range(1, len(people) + 1))
+    assert all(isinstance(r[1], str) and len(r[1]) == 16 for r in people)
+    grand = next(r for r in rows if r[2] and str(r[2]).startswith("JUMLAH SELURUHNYA"))
+    assert grand[10] == report.total
+    assert any(r[0] and str(r[0]).startswith("KECAMATAN ") for r in rows)
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.print_title_rows == "$4:$4"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_summary_workbook_agrees_with_the_csv_and_has_charts(reported) -> None:
+    work, report = reported
+    workbook = openpyxl.load_workbook(work / "report" / "ringkasan_2027.xlsx")
+    per_desa = list(workbook["Per Desa"].iter_rows(min_row=4, values_only=True))
+    with open(work / "report" / "ringkasan_2027.csv", encoding="utf-8-sig") as handle:
+        table = list(csv.DictReader(handle))
+    assert len(per_desa) == len(table) + 1  # and the total row
+    assert per_desa[-1][0] == "JUMLAH"
+    assert per_desa[-1][-1] == sum(int(r["premium"]) for r in table) == report.total
+    assert per_desa[-1][3] == sum(int(r["proposed"]) for r in table)
+    assert len(workbook["Per Kecamatan"]._charts) == 2
