@@ -119,7 +119,7 @@ def reported(batch: Path, tmp_path_factory) -> tuple[Path, object]:
     work = tmp_path_factory.mktemp("work")
     ingest_stage([batch / "desa"], work, SETTINGS)
     validate_stage(work, batch / "dukcapil.parquet", batch / "peserta_aktif.csv", SETTINGS)
-    report = report_stage(work, ReportOptions(year=2027), SETTINGS)
+    report = report_stage(work, ReportOptions(year=2027), SETTINGS).report
     return work, report
 
 

@@ -130,13 +130,14 @@ def _ingest(run: _Run, sources: list[Path] | None, workdir: Path) -> int:
         raise ConfigError("No SOURCE folders or files given (nor `sources` under [run]).")
     bar = render.FileProgress("Reading village files")
     with bar:
-        result = ingest_stage(
+        outcome = ingest_stage(
             paths,
             workdir,
             run.settings,
             on_start=bar.start,
             on_file=lambda f: bar.advance(f.relative),
         )
+    result = outcome.result
     render.ingest_summary(result.log)
     render.info(f"{len(result.applicants):,} applicant rows -> {workdir / 'ingested.parquet'}")
     for entry in result.log.itertuples():
@@ -144,6 +145,7 @@ def _ingest(run: _Run, sources: list[Path] | None, workdir: Path) -> int:
             render.warning(f"{entry.file}: {entry.message}")
         elif entry.status == "ok" and not entry.kode_desa:
             render.warning(f"{entry.file} [{entry.sheet}]: {entry.message.split(';')[0]}")
+    render.warnings(outcome.warnings)
     return EXIT_PARTIAL if result.failed_files else EXIT_OK
 
 
@@ -160,6 +162,7 @@ def _validate(run: _Run, workdir: Path, dukcapil: Path | None, enrolled: Path | 
         render.warning("No --enrolled list given: ALREADY_ENROLLED is not checked.")
     with render.status("Validating against the registry"):
         outputs = validate_stage(workdir, registry, enrolled_list, run.settings)
+    render.warnings(outputs.warnings)
     render.counts_table("Rows per kecamatan", kecamatan_counts(outputs.validated))
     render.counts_table("Reasons", reason_counts(outputs.validated))
     counts = outputs.validated["status"].value_counts()
@@ -183,8 +186,9 @@ def _report(run: _Run, workdir: Path, months, start_month, budget, previous) -> 
         budget=run.value(budget, "budget"),
         previous=run.path(previous, "previous"),
     )
-    report = report_stage(workdir, options, run.settings)
-    render.report_totals(report)
+    outcome = report_stage(workdir, options, run.settings)
+    render.warnings(outcome.warnings)
+    render.report_totals(outcome.report)
     render.info(f"Lists and workbooks -> {workdir / 'report'}")
     return EXIT_OK
 
@@ -273,6 +277,30 @@ def run_all(
     except BantuanError as error:
         raise _fail(error) from None
     raise typer.Exit(ingested)
+
+
+@app.command()
+def purge(
+    workdir: WorkdirOption = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """After the decree is signed: delete the intermediate tables holding personal data, keep
+    the final lists (report/), the logs and the manifest."""
+    from bantuan_iuran import render
+    from bantuan_iuran.pipeline import INTERMEDIATE
+    from bantuan_iuran.pipeline import purge as purge_workdir
+
+    try:
+        folder = _workdir(_Run(config), workdir)
+        if not yes:
+            typer.confirm(f"Delete {', '.join(INTERMEDIATE)} from {folder}?", abort=True, err=True)
+        removed = purge_workdir(folder)
+    except BantuanError as error:
+        raise _fail(error) from None
+    render.info(
+        f"Removed {', '.join(removed) or 'nothing'} from {folder}; report/ and manifest kept."
+    )
 
 
 @app.command()

@@ -1,10 +1,11 @@
 """The stages as the command line runs them: read inputs, call the pure stage, write the work
-directory. No printing here; callers render what comes back."""
+directory and its manifest. No printing here; callers render what comes back, warnings included.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -12,10 +13,30 @@ import pandas as pd
 from bantuan_iuran.config import Settings
 from bantuan_iuran.errors import BantuanError, InputError
 from bantuan_iuran.ingest import IngestResult, SourceFile, find_source_files, run_ingest
-from bantuan_iuran.workdir import ensure_private_dir, read_table, write_csv, write_parquet
+from bantuan_iuran.manifest import StageRecord, changed_since, recorded_inputs
+from bantuan_iuran.reasons import STATUSES
+from bantuan_iuran.workdir import (
+    ensure_private_dir,
+    read_table,
+    remove_stale_temporaries,
+    write_csv,
+    write_parquet,
+)
 
 INGESTED = "ingested.parquet"
 VALIDATED = "validated.parquet"
+# What `bantuan purge` deletes: every table that holds personal data before the final lists.
+INTERMEDIATE = (INGESTED, VALIDATED, "validated.csv", "perbaikan")
+
+
+@dataclass
+class StageOutcome:
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IngestOutcome(StageOutcome):
+    result: IngestResult | None = None
 
 
 def ingest_stage(
@@ -24,7 +45,7 @@ def ingest_stage(
     settings: Settings,
     on_start: Callable[[int], None] = lambda total: None,
     on_file: Callable[[SourceFile], None] | None = None,
-) -> IngestResult:
+) -> IngestOutcome:
     missing = [str(s) for s in sources if not s.exists()]
     if missing:
         raise InputError(f"Not found: {', '.join(missing)}")
@@ -32,41 +53,124 @@ def ingest_stage(
     if not files:
         raise InputError("No .xlsx, .xlsm, .xls, .ods or .csv files found in the sources given.")
     on_start(len(files))
+    record = _start(workdir, "ingest", settings)
     result = run_ingest(files, settings, on_file=on_file)
-    ensure_private_dir(workdir)
+    outcome = IngestOutcome(warnings=_record_sources(files, record), result=result)
     write_parquet(result.applicants, workdir / INGESTED)
-    write_csv(result.log, workdir / "ingest_log.csv")
-    write_csv(result.dropped, workdir / "dropped.csv")
-    return result
+    record.wrote(workdir / INGESTED, workdir)
+    for name, frame in (("ingest_log.csv", result.log), ("dropped.csv", result.dropped)):
+        write_csv(frame, workdir / name)
+        record.wrote(workdir / name, workdir)
+    record.rows = {
+        "files": len(files),
+        "failed_files": result.failed_files,
+        "applicant_rows": len(result.applicants),
+        "dropped_rows": len(result.dropped),
+    }
+    outcome.warnings.extend(_villages_with_several_files(result.log))
+    record.finish(workdir)
+    return outcome
+
+
+def _start(workdir: Path, stage: str, settings: Settings) -> StageRecord:
+    ensure_private_dir(workdir)
+    remove_stale_temporaries(workdir)
+    return StageRecord(stage, settings.raw)
+
+
+def _record_sources(files: Sequence[SourceFile], record: StageRecord) -> list[str]:
+    """Records every village file's hash, and names a file sent twice under two names."""
+    seen: dict[str, str] = {}
+    warnings = []
+    for source in files:
+        record.read(source.path, str(source.path.resolve()))
+        digest = record.inputs[-1]["sha256"]
+        if digest in seen:
+            warnings.append(
+                f"{source.relative} has the same content as {seen[digest]}: its rows are "
+                "listed twice and the second listing is marked DUPLICATE."
+            )
+        seen.setdefault(digest, source.relative)
+    return warnings
+
+
+def _villages_with_several_files(log: pd.DataFrame) -> list[str]:
+    ok = log[(log["status"] == "ok") & (log["kode_desa"] != "")]
+    files = ok.groupby("kode_desa")["file"].unique()
+    return [
+        f"Village {kode} came in {len(names)} files ({', '.join(sorted(names))}): "
+        "a person in both is kept once (DUPLICATE)."
+        for kode, names in files.items()
+        if len(names) > 1
+    ]
 
 
 @dataclass
-class ValidateOutputs:
-    validated: pd.DataFrame
-    workbooks: list[Path]
+class ValidateOutcome(StageOutcome):
+    validated: pd.DataFrame | None = None
+    workbooks: list[Path] = field(default_factory=list)
 
 
 def validate_stage(
     workdir: Path, dukcapil: Path, enrolled: Path | None, settings: Settings
-) -> ValidateOutputs:
+) -> ValidateOutcome:
     from bantuan_iuran.corrections import write_correction_workbooks
     from bantuan_iuran.registry import read_enrolled, read_registry
     from bantuan_iuran.validate import run_validate
 
     ingested = read_table(workdir / INGESTED, "ingest")
+    outcome = ValidateOutcome(warnings=_stale(workdir, "ingest", [INGESTED], "ingest"))
+    outcome.warnings.extend(_changed_sources(workdir))
+    record = _start(workdir, "validate", settings)
+    record.read(workdir / INGESTED, INGESTED)
     registry = read_registry(dukcapil, settings)
-    enrolled_niks = (
-        read_enrolled(enrolled, settings)
-        if enrolled
-        else pd.DataFrame({"nik": pd.Series([], dtype="str")})
-    )
+    record.read(dukcapil)
+    if enrolled:
+        enrolled_niks = read_enrolled(enrolled, settings)
+        record.read(enrolled)
+    else:
+        enrolled_niks = pd.DataFrame({"nik": pd.Series([], dtype="str")})
     validated = run_validate(ingested, registry, enrolled_niks, settings).validated
+    record.rows = _reconciled(ingested, validated)
     write_parquet(validated, workdir / VALIDATED)
     write_csv(validated, workdir / "validated.csv")
-    workbooks = write_correction_workbooks(
+    for name in (VALIDATED, "validated.csv"):
+        record.wrote(workdir / name, workdir)
+    outcome.workbooks = write_correction_workbooks(
         validated, ingested, workdir / "perbaikan", settings.programme.year
     )
-    return ValidateOutputs(validated, workbooks)
+    for path in outcome.workbooks:
+        record.wrote(path, workdir)
+    record.finish(workdir)
+    outcome.validated = validated
+    return outcome
+
+
+def _reconciled(ingested: pd.DataFrame, validated: pd.DataFrame) -> dict[str, int]:
+    """ingested = eligible + needs_fix + ineligible, checked: a row lost is a bug, never quiet."""
+    counts = validated["status"].value_counts()
+    rows = {"ingested": len(ingested), "validated": len(validated)}
+    rows.update({status: int(counts.get(status, 0)) for status in STATUSES})
+    if not rows["ingested"] == rows["validated"] == sum(rows[s] for s in STATUSES):
+        raise BantuanError(f"Row counts do not reconcile: {rows}. This is a bug; please report it.")
+    return rows
+
+
+def _stale(workdir: Path, stage: str, names: list[str], command: str) -> list[str]:
+    return [
+        f"{name} changed since `bantuan {command}` wrote it: run `bantuan {command}` again."
+        for name in changed_since(workdir, stage, names)
+    ]
+
+
+def _changed_sources(workdir: Path) -> list[str]:
+    changed = changed_since(workdir, "ingest", recorded_inputs(workdir, "ingest"))
+    if not changed:
+        return []
+    return [
+        f"{len(changed)} village file(s) changed since `bantuan ingest` read them "
+        f"(first: {Path(changed[0]).name}): run `bantuan ingest` again to use the new versions."
+    ]
 
 
 @dataclass
@@ -79,7 +183,12 @@ class ReportOptions:
     regency: str = "Trenggalek"
 
 
-def report_stage(workdir: Path, options: ReportOptions, settings: Settings):
+@dataclass
+class ReportOutcome(StageOutcome):
+    report: object = None
+
+
+def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> ReportOutcome:
     from bantuan_iuran.registry import read_nik_list
     from bantuan_iuran.report import run_report
     from bantuan_iuran.report.workbooks import (
@@ -90,11 +199,13 @@ def report_stage(workdir: Path, options: ReportOptions, settings: Settings):
     )
 
     validated = read_table(workdir / VALIDATED, "validate")
-    previous = (
-        read_nik_list(options.previous, settings, "previous year's list")
-        if options.previous
-        else None
-    )
+    outcome = ReportOutcome(warnings=_stale(workdir, "validate", [VALIDATED], "validate"))
+    record = _start(workdir, "report", settings)
+    record.read(workdir / VALIDATED, VALIDATED)
+    previous = None
+    if options.previous:
+        previous = read_nik_list(options.previous, settings, "previous year's list")
+        record.read(options.previous)
     report = run_report(
         validated,
         settings,
@@ -111,16 +222,28 @@ def report_stage(workdir: Path, options: ReportOptions, settings: Settings):
     write_summary_workbook(report, out / f"ringkasan_{year}.xlsx")
     write_csv(report.villages, out / f"ringkasan_{year}.csv")
     write_csv(kecamatan_totals(report.villages), out / f"ringkasan_kecamatan_{year}.csv")
-    for stale in (out / f"cadangan_{year}.csv", out / f"cadangan_{year}.xlsx"):
-        stale.unlink(missing_ok=True)
-    if options.budget is not None:
-        write_csv(eligible_list(report.waiting, report.has_previous), out / f"cadangan_{year}.csv")
-        write_people_workbook(
-            report.waiting,
-            out / f"cadangan_{year}.xlsx",
-            f"DAFTAR CADANGAN (MENUNGGU ANGGARAN) TAHUN {year}",
-        )
-    return report
+    waiting = (out / f"cadangan_{year}.csv", out / f"cadangan_{year}.xlsx")
+    if options.budget is None:
+        for stale in waiting:
+            stale.unlink(missing_ok=True)
+    else:
+        write_csv(eligible_list(report.waiting, report.has_previous), waiting[0])
+        title = f"DAFTAR CADANGAN (MENUNGGU ANGGARAN) TAHUN {year}"
+        write_people_workbook(report.waiting, waiting[1], title)
+    for path in sorted(out.glob(f"*_{year}.*")):
+        record.wrote(path, workdir)
+    record.rows = {
+        "validated": len(validated),
+        "eligible": report.eligible_count,
+        "selected": len(report.selected),
+        "waiting": len(report.waiting),
+        "months": report.months,
+        "premium_per_person": report.per_person,
+        "premium_total": report.total,
+    }
+    record.finish(workdir)
+    outcome.report = report
+    return outcome
 
 
 ELIGIBLE_COLUMNS = [
@@ -139,4 +262,26 @@ def eligible_list(people: pd.DataFrame, with_continuing: bool) -> pd.DataFrame:
     )
 
 
-__all__ = ["BantuanError", "ingest_stage", "report_stage", "validate_stage"]
+def purge(workdir: Path) -> list[str]:
+    """Delete the intermediate tables that hold personal data; keep the final lists under
+    report/, the logs and the manifest (which records the purge)."""
+    import shutil
+
+    if not (workdir / "manifest.json").exists():
+        raise InputError(f"{workdir} is not a bantuan work directory (no manifest.json).")
+    record = StageRecord("purge", {})
+    removed = []
+    for name in INTERMEDIATE:
+        path = workdir / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+        else:
+            continue
+        removed.append(name)
+    removed.extend(p.name for p in remove_stale_temporaries(workdir))
+    record.rows = {"removed": len(removed)}
+    record.outputs = [{"path": name, "removed": True} for name in removed]
+    record.finish(workdir)
+    return removed

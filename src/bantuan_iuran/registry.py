@@ -15,7 +15,7 @@ from bantuan_iuran import reference
 from bantuan_iuran.config import Settings
 from bantuan_iuran.errors import InputError
 from bantuan_iuran.ingest.cells import decode_csv_bytes, sniff_delimiter
-from bantuan_iuran.nik import clean_nik
+from bantuan_iuran.nik import clean_nik, mask_nik
 from bantuan_iuran.normalize import normalize_date, normalize_sex, normalize_text, pad_code
 from bantuan_iuran.schemas import EnrolledTable, RegistryTable
 
@@ -83,6 +83,7 @@ def canonical_registry(raw: pd.DataFrame, settings: Settings) -> pd.DataFrame:
             return raw[columns[name]].fillna("").astype(str).str.strip()
         return pd.Series("", index=raw.index, dtype="str")
 
+    niks = _checked_niks(column("nik"))
     kode_desa = (
         column("prop").map(lambda v: pad_code(v, 2))
         + column("kab").map(lambda v: pad_code(v, 2))
@@ -92,7 +93,7 @@ def canonical_registry(raw: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     occupation = column("occupation").map(normalize_text)
     registry = pd.DataFrame(
         {
-            "nik": column("nik").map(clean_nik),
+            "nik": niks,
             "kk": column("kk").map(clean_nik),
             "name": column("name"),
             "birth_place": column("birth_place"),
@@ -110,6 +111,33 @@ def canonical_registry(raw: pd.DataFrame, settings: Settings) -> pd.DataFrame:
         }
     )
     return RegistryTable.validate(registry.reset_index(drop=True))
+
+
+def _checked_niks(raw: pd.Series) -> pd.Series:
+    """The registry is the reference: NIKs that Excel turned into numbers, or a NIK held by two
+    people, make every match doubtful, so the extract is refused with one clear message."""
+    if raw.str.contains(r"^\s*\d[.,]\d+[eE][+]?\d+\s*$", regex=True).any():
+        raise InputError(
+            "NIKs in the registry extract are in scientific notation (3.50301E+15): it was saved "
+            "from Excel with NIKs as numbers, and digits are lost.",
+            hint="Ask Dukcapil for the extract as CSV or Parquet with NIK as text.",
+        )
+    niks = raw.map(clean_nik)
+    malformed = ~niks.str.fullmatch(r"\d{16}")
+    if malformed.mean() > 0.01:
+        raise InputError(
+            f"{int(malformed.sum()):,} of {len(niks):,} NIKs in the registry extract are not 16 "
+            "digits: the NIK column is damaged or is not the NIK.",
+        )
+    repeated = niks[niks.duplicated(keep=False) & ~malformed]
+    if not repeated.empty:
+        examples = ", ".join(mask_nik(n) for n in sorted(set(repeated))[:3])
+        raise InputError(
+            f"The registry extract holds {repeated.nunique():,} NIKs more than once "
+            f"(for example {examples}); a NIK belongs to one person.",
+            hint="Ask Dukcapil for a corrected extract, or remove the repeated rows.",
+        )
+    return niks
 
 
 def _dates(values: pd.Series) -> pd.Series:

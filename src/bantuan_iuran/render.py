@@ -58,6 +58,11 @@ def warning(message: str) -> None:
     errors.print(f"[yellow]Warning:[/yellow] {mask_numbers(message)}")
 
 
+def warnings(messages: list[str]) -> None:
+    for message in messages:
+        warning(message)
+
+
 def info(message: str) -> None:
     console.print(mask_numbers(message))
 

@@ -22,15 +22,28 @@ PRIVATE_FILE = 0o600
 
 
 def ensure_private_dir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
-    path.chmod(PRIVATE_DIR)
+    """Create `path` and any missing parents readable by the owner only."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(mode=PRIVATE_DIR, exist_ok=True)
+        folder.chmod(PRIVATE_DIR)
+    if not missing:
+        path.chmod(PRIVATE_DIR)
     return path
+
+
+def remove_stale_temporaries(workdir: Path) -> list[Path]:
+    """Temporary files a killed run left behind (never a finished output)."""
+    stale = sorted(workdir.rglob(".*.tmp")) if workdir.exists() else []
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
 
 
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary path beside `target`; renamed onto it only when the block succeeds."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    ensure_private_dir(target.parent)
     handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(handle)
     temporary = Path(name)
@@ -48,9 +61,25 @@ def write_parquet(frame: pd.DataFrame, target: Path) -> None:
 
 
 def write_csv(frame: pd.DataFrame, target: Path) -> None:
-    """UTF-8 with a BOM so Excel shows Indonesian text right; '\\n' line ends for stable bytes."""
+    """UTF-8 with a BOM so Excel shows Indonesian text right; '\\n' line ends for stable bytes.
+    Text that a spreadsheet would run as a formula is written inert."""
     with atomic_path(target) as tmp:
-        frame.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
+        inert_formulas(frame).to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """'=HYPERLINK(...)' in a name -> "'=HYPERLINK(...)": shown as typed, never evaluated
+    (the OWASP advice for CSV injection). Only text columns; numbers stay numbers."""
+    text_columns = [c for c in frame.columns if pd.api.types.is_string_dtype(frame[c])]
+    return frame.assign(
+        **{
+            c: frame[c].where(~frame[c].str.startswith(_FORMULA_STARTS, na=False), "'" + frame[c])
+            for c in text_columns
+        }
+    )
 
 
 def read_table(path: Path, stage_hint: str) -> pd.DataFrame:

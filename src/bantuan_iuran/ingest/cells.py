@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -15,6 +16,14 @@ from pathlib import Path
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 CSV_SUFFIXES = (".csv",)
 INPUT_SUFFIXES = SPREADSHEET_SUFFIXES + CSV_SUFFIXES
+
+
+# A village list is a few megabytes unpacked; anything near these limits is hostile or broken.
+MAX_UNPACKED_BYTES = 256 * 2**20
+MAX_PACKING_RATIO = 500
+_CHUNK = 2**20
+# Entities are declared only in a DTD: no spreadsheet part needs one, every XML bomb does.
+_DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
 
 
 class UnreadableFile(Exception):
@@ -76,6 +85,8 @@ def read_workbook(path: Path) -> list[Sheet]:
     if head.startswith(b"\xd0\xcf\x11\xe0") and path.suffix.lower() != ".xls":
         # An OLE container named .xlsx/.ods is how Office saves a password-protected workbook.
         raise UnreadableFile("the workbook is password-protected (encrypted); save it without one")
+    if zipfile.is_zipfile(path):
+        check_zip_container(path)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheets = []
@@ -85,6 +96,52 @@ def read_workbook(path: Path) -> list[Sheet]:
     except Exception as exc:  # calamine raises many types for many broken files
         raise UnreadableFile(describe_read_error(exc, head)) from exc
     return sheets
+
+
+def check_zip_container(path: Path) -> None:
+    """Refuse zip and XML bombs before any reader expands them: every part is inflated here in
+    bounded chunks (a zip header's declared size can lie), stopping at the first limit crossed."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            _refuse_other_office_files(archive.namelist())
+            unpacked = 0
+            for info in archive.infolist():
+                unpacked += _scan_member(archive, info, MAX_UNPACKED_BYTES - unpacked)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+        raise UnreadableFile(f"the workbook is damaged ({type(exc).__name__})") from exc
+    packed = max(path.stat().st_size, 1)
+    if unpacked > 10 * 2**20 and unpacked / packed > MAX_PACKING_RATIO:
+        raise UnreadableFile(
+            f"the workbook unpacks to {unpacked // 2**20} MB from {packed // 1024} KB "
+            "(a zip bomb?); refused"
+        )
+
+
+def _refuse_other_office_files(names: list[str]) -> None:
+    for folder, kind in (("word/", "a Word document"), ("ppt/", "a PowerPoint file")):
+        if any(n.startswith(folder) for n in names) and not any(n.startswith("xl/") for n in names):
+            raise UnreadableFile(
+                f"the file is {kind} renamed as a workbook; ask for the Excel file"
+            )
+
+
+def _scan_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> int:
+    size, tail = 0, b""
+    with archive.open(info) as member:
+        while chunk := member.read(_CHUNK):
+            size += len(chunk)
+            if size > budget:
+                raise UnreadableFile(
+                    f"the workbook unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB "
+                    "(a zip bomb?); refused"
+                )
+            window = tail + chunk
+            if any(marker in window for marker in _DTD_MARKERS):
+                raise UnreadableFile(
+                    f"{info.filename} declares XML entities (a possible XML bomb); refused"
+                )
+            tail = chunk[-16:]
+    return size
 
 
 def describe_read_error(exc: Exception, head: bytes) -> str:

@@ -122,9 +122,11 @@ def village_summary(validated: pd.DataFrame, selected: pd.DataFrame) -> pd.DataF
         columns=list(STATUSES), fill_value=0
     )
     counts.insert(0, "proposed", counts.sum(axis=1))
-    codes = rows["reasons"].str.split(";").explode()
+    # A row may carry several codes: one line per (row, code), renumbered so labels stay unique.
+    codes = rows[keys].assign(code=rows["reasons"].str.split(";")).explode("code")
+    codes = codes.reset_index(drop=True)
     ineligible_codes = [c for c, r in REASONS.items() if r.status == INELIGIBLE]
-    by_reason = pd.crosstab([rows.loc[codes.index, k] for k in keys], codes).reindex(
+    by_reason = pd.crosstab([codes[k] for k in keys], codes["code"]).reindex(
         columns=ineligible_codes, fill_value=0
     )
     paid = selected.groupby(keys).agg(people=("nik", "size"), premium=("premium_total", "sum"))
