@@ -8,7 +8,7 @@ digit apart, so a look-alike with another name is never suggested.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -158,14 +158,19 @@ def suggest_in_family(
 
 
 def suggest_in_area(
-    index: RegistryIndex, name: str, birth_date: str, kode_desa: str, nik_prefix: str = ""
+    index: RegistryIndex,
+    name: str,
+    birth_date: str,
+    kode_desa: str,
+    nik_fits: Callable[[str], bool] | None = None,
 ) -> Suggestion:
-    """Name and birth date within the village, then within its kecamatan."""
+    """Name and birth date within the village, then within its kecamatan; `nik_fits` keeps only
+    NIKs a damaged cell may have shown."""
     if not birth_date or not name:
         return Suggestion()
     born_that_day = index.by_birth_date.get(birth_date, [])
-    if nik_prefix:
-        born_that_day = [p for p in born_that_day if index.nik_at(p).startswith(nik_prefix)]
+    if nik_fits is not None:
+        born_that_day = [p for p in born_that_day if nik_fits(index.nik_at(p))]
     for area, width, basis in (
         (kode_desa, 10, "nama + tanggal lahir di desa ini"),
         (kode_desa[:6], 6, "nama + tanggal lahir di kecamatan ini"),
@@ -176,6 +181,4 @@ def suggest_in_area(
         found = index.with_name(name, local)
         if found:
             return choose(found, index, basis)
-    if nik_prefix:
-        return choose(index.with_name(name, born_that_day), index, "nama + tanggal lahir")
     return Suggestion()

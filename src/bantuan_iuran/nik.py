@@ -33,6 +33,12 @@ class NikReading:
     def damaged(self) -> bool:
         return self.known_digits < NIK_LENGTH
 
+    def could_be(self, nik: str) -> bool:
+        """Whether `nik` is a number this damaged cell may have shown. Scientific notation rounds
+        the last digit shown ('3.50305E+15' may be 3503046707910002), so it is a range."""
+        half_unit = 10 ** (NIK_LENGTH - self.known_digits) // 2
+        return abs(int(nik) - int(self.nik)) <= half_unit
+
 
 @dataclass(frozen=True)
 class NikFacts:

@@ -115,15 +115,18 @@ def validate_stage(
     workdir: Path, dukcapil: Path, enrolled: Path | None, settings: Settings
 ) -> ValidateOutcome:
     from bantuan_iuran.corrections import write_correction_workbooks
-    from bantuan_iuran.registry import read_enrolled, read_registry
-    from bantuan_iuran.validate import run_validate
+    from bantuan_iuran.registry import RegistryExtract, read_enrolled
+    from bantuan_iuran.validate import first_registry_keys, run_validate, second_registry_keys
 
     ingested = read_table(workdir / INGESTED, "ingest")
     outcome = ValidateOutcome(warnings=_stale(workdir, "ingest", [INGESTED], "ingest"))
     outcome.warnings.extend(_changed_sources(workdir))
     record = _start(workdir, "validate", settings)
     record.read(workdir / INGESTED, INGESTED)
-    registry = read_registry(dukcapil, settings)
+    extract = RegistryExtract(dukcapil, settings)
+    first_keys = first_registry_keys(ingested)
+    first = extract.rows(first_keys)
+    registry = extract.rows(first_keys | second_registry_keys(ingested, first, settings))
     record.read(dukcapil)
     if enrolled:
         enrolled_niks = read_enrolled(enrolled, settings)

@@ -2,14 +2,25 @@
 
 Column names come from the config's mapping (SIAK exports differ); region numbers come unpadded
 ('1', '2001') and are padded into the 10-digit kode_desa of the person's domicile.
+
+A province's extract holds tens of millions of people, and a batch needs a few thousand of them:
+the extract is scanned (pyarrow datasets over Parquet or CSV, in record batches) with a filter
+on the NIKs, family cards and (kecamatan, birth date) pairs the batch can use, so memory follows
+the batch, not the registry.
 """
 
 from __future__ import annotations
 
+import csv
 import io
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+import pyarrow.dataset as ds
 
 from bantuan_iuran import reference
 from bantuan_iuran.config import Settings
@@ -48,10 +59,10 @@ def read_any_table(path: Path, what: str) -> pd.DataFrame:
 
 
 def map_columns(
-    frame: pd.DataFrame, aliases: dict[str, tuple[str, ...]], required: tuple[str, ...], what: str
+    columns: list[str], aliases: dict[str, tuple[str, ...]], required: tuple[str, ...], what: str
 ) -> dict[str, str]:
-    """Canonical field -> the frame's column, matched case-insensitively on the config aliases."""
-    by_key = {str(c).strip().upper(): c for c in frame.columns}
+    """Canonical field -> the extract's column, matched case-insensitively on the config aliases."""
+    by_key = {str(c).strip().lstrip("\ufeff").upper(): c for c in columns}
     found = {}
     for field_name, names in aliases.items():
         column = next((by_key[n.upper()] for n in names if n.upper() in by_key), None)
@@ -67,16 +78,117 @@ def map_columns(
     return found
 
 
-def read_registry(path: Path, settings: Settings) -> pd.DataFrame:
-    raw = read_any_table(path, "registry (Dukcapil) extract")
-    return canonical_registry(raw, settings)
+REGISTRY = "registry (Dukcapil) extract"
+_HEAD_ROWS = 10_000
+
+
+@dataclass(frozen=True)
+class RegistryKeys:
+    """What a batch can use from the registry: people by NIK, families by KK number, and people
+    by domicile kecamatan (6 digits) + the birth date their NIK encodes (DDMMYY, day + 40 for
+    women)."""
+
+    niks: frozenset[str] = field(default_factory=frozenset)
+    kks: frozenset[str] = field(default_factory=frozenset)
+    areas: frozenset[str] = field(default_factory=frozenset)
+
+    def __or__(self, other: RegistryKeys) -> RegistryKeys:
+        return RegistryKeys(self.niks | other.niks, self.kks | other.kks, self.areas | other.areas)
+
+
+class RegistryExtract:
+    """An extract opened for scanning; only the rows a batch needs are ever loaded."""
+
+    def __init__(self, path: Path, settings: Settings) -> None:
+        self.settings = settings
+        self.dataset = _open_dataset(path)
+        self.columns = map_columns(
+            self.dataset.schema.names, settings.registry_columns, REGISTRY_REQUIRED, REGISTRY
+        )
+        _check_nik_sample(self._text("nik"), self.dataset)
+
+    def _text(self, name: str) -> pc.Expression:
+        return pc.field(self.columns[name]).cast(pa.string())
+
+    def _filter(self, keys: RegistryKeys) -> pc.Expression:
+        nik = self._text("nik")
+        expression = nik.isin(pa.array(sorted(keys.niks), pa.string()))
+        if "kk" in self.columns and keys.kks:
+            expression = expression | self._text("kk").isin(pa.array(sorted(keys.kks)))
+        if keys.areas and {"prop", "kab", "kec"} <= set(self.columns):
+            kecamatan = [pc.utf8_lpad(self._text(c), 2, "0") for c in ("prop", "kab", "kec")]
+            area = pc.binary_join_element_wise(*kecamatan, pc.utf8_slice_codeunits(nik, 6, 12), "")
+            expression = expression | area.isin(pa.array(sorted(keys.areas)))
+        return expression
+
+    def rows(self, keys: RegistryKeys) -> pd.DataFrame:
+        """The canonical rows matching any key, read batch by batch."""
+        try:
+            table = self.dataset.to_table(
+                columns=sorted(set(self.columns.values())), filter=self._filter(keys)
+            )
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise InputError(f"The {REGISTRY} cannot be read: {exc}") from exc
+        raw = table.cast(pa.schema([(n, pa.string()) for n in table.column_names])).to_pandas()
+        return canonical_registry(raw.fillna(""), self.settings)
+
+
+def _open_dataset(path: Path) -> ds.Dataset:
+    if not path.exists():
+        raise InputError(f"The {REGISTRY} file {path} does not exist.")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".parquet":
+            return ds.dataset(path, format="parquet")
+        if suffix == ".csv":
+            return _csv_dataset(path)
+        return ds.dataset(
+            pa.Table.from_pandas(read_any_table(path, REGISTRY), preserve_index=False)
+        )
+    except (pa.ArrowInvalid, OSError, UnicodeError) as exc:
+        raise InputError(f"The {REGISTRY} file {path.name} cannot be read: {exc}") from exc
+
+
+def _csv_dataset(path: Path) -> ds.Dataset:
+    """Every column as text (NIKs never become numbers), delimiter and encoding sniffed."""
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    encoding = "utf-8"
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise InputError(f"The {REGISTRY} {path.name} is UTF-16: save it as UTF-8.") from exc
+        text, encoding = head.decode("cp1252", errors="replace"), "cp1252"
+    delimiter = sniff_delimiter(text)
+    header = next(csv.reader([text.splitlines()[0] if text else ""], delimiter=delimiter))
+    names = [h.strip() for h in header]
+    return ds.dataset(
+        path,
+        format=ds.CsvFileFormat(
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter),
+            read_options=pa_csv.ReadOptions(encoding=encoding, column_names=names, skip_rows=1),
+            convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string())),
+        ),
+    )
+
+
+def _check_nik_sample(nik: pc.Expression, dataset: ds.Dataset) -> None:
+    """NIKs that Excel turned into numbers show in the first rows already."""
+    head = dataset.head(_HEAD_ROWS, columns={"nik": nik})
+    _checked_niks(pd.Series(head.column("nik").to_pylist(), dtype="str").fillna(""))
+
+
+def read_registry(path: Path, settings: Settings, keys: RegistryKeys | None = None) -> pd.DataFrame:
+    """The whole extract (small ones, tests), or only the rows matching `keys`."""
+    if keys is not None:
+        return RegistryExtract(path, settings).rows(keys)
+    return canonical_registry(read_any_table(path, REGISTRY), settings)
 
 
 def canonical_registry(raw: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """The registry's fields under canonical names, cleaned the same way as village rows."""
-    columns = map_columns(
-        raw, settings.registry_columns, REGISTRY_REQUIRED, "registry (Dukcapil) extract"
-    )
+    columns = map_columns(list(raw.columns), settings.registry_columns, REGISTRY_REQUIRED, REGISTRY)
 
     def column(name: str) -> pd.Series:
         if name in columns:
@@ -162,6 +274,6 @@ def read_enrolled(path: Path, settings: Settings) -> pd.DataFrame:
 def read_nik_list(path: Path, settings: Settings, what: str) -> set[str]:
     """The NIKs of a list with a NIK column (the enrolled list, last year's participants)."""
     raw = read_any_table(path, what)
-    columns = map_columns(raw, settings.enrolled_columns, ("nik",), what)
+    columns = map_columns(list(raw.columns), settings.enrolled_columns, ("nik",), what)
     niks = raw[columns["nik"]].fillna("").astype(str).map(clean_nik)
     return set(niks[niks != ""])

@@ -22,12 +22,20 @@ from bantuan_iuran.match import (
     suggest_in_area,
     suggest_in_family,
 )
-from bantuan_iuran.nik import NikReading, decode_nik, read_nik
+from bantuan_iuran.nik import NIK_LENGTH, NikReading, decode_nik, read_nik
 from bantuan_iuran.normalize import normalize_date, normalize_name, normalize_sex
 from bantuan_iuran.reasons import ORDER, REASONS, STATUSES, explain, status_of
+from bantuan_iuran.registry import RegistryKeys
 from bantuan_iuran.schemas import ValidatedRows
 
-__all__ = ["ValidateResult", "kecamatan_counts", "reason_counts", "run_validate"]
+__all__ = [
+    "ValidateResult",
+    "first_registry_keys",
+    "kecamatan_counts",
+    "reason_counts",
+    "run_validate",
+    "second_registry_keys",
+]
 
 
 @dataclass
@@ -64,6 +72,49 @@ def run_validate(
     _mark_duplicates(rows, outcomes, index)
     validated = _assemble(rows, outcomes, index, settings.programme.year)
     return ValidateResult(ValidatedRows.validate(validated))
+
+
+def first_registry_keys(ingested: pd.DataFrame) -> RegistryKeys:
+    """The registry rows a batch needs first: the holders of the NIKs written (a NIK column may
+    hold a KK number, so those too), and what a number cell's 16th digit may have been."""
+    niks: set[str] = set()
+    for raw, is_number in zip(ingested["nik_raw"], ingested["nik_is_number"], strict=True):
+        reading = read_nik(raw, is_number)
+        if reading.known_digits >= 15:
+            niks.update(last_digit_variants(reading.nik) if reading.damaged else [reading.nik])
+    return RegistryKeys(niks=frozenset(niks), kks=frozenset(niks))
+
+
+def second_registry_keys(
+    ingested: pd.DataFrame, first: pd.DataFrame, settings: Settings
+) -> RegistryKeys:
+    """What finding candidates for the rows the first rows did not settle may use: the NIKs one
+    digit away, the families of the NIKs' holders, and everyone born on the stated day in the
+    row's kecamatan (by the birth date their NIK encodes)."""
+    index = RegistryIndex(first, settings.matching.name_min_similarity)
+    niks: set[str] = set()
+    kks: set[str] = set()
+    areas: set[str] = set()
+    for row in _normalized_rows(ingested).itertuples(index=False):
+        reading = read_nik(row.nik_raw, row.nik_is_number)
+        owner = index.by_nik.get(reading.nik) if not reading.problem else None
+        if owner is not None:
+            kks.add(index.kk_at(owner))
+            if index.same_person_name(row.name_normalized, owner):
+                continue
+        if reading.known_digits == NIK_LENGTH:
+            niks.update(one_digit_variants(reading.nik))
+            kks.add(reading.nik)
+        areas.update(_area_keys(row.kode_desa, row.birth_date_stated))
+    return RegistryKeys(frozenset(niks), frozenset(kks), frozenset(areas))
+
+
+def _area_keys(kode_desa: str, birth_date: str) -> list[str]:
+    if len(kode_desa) != 10 or not birth_date:
+        return []
+    year, month, day = birth_date.split("-")
+    code = f"{month}{year[2:]}"
+    return [f"{kode_desa[:6]}{day}{code}", f"{kode_desa[:6]}{int(day) + 40}{code}"]
 
 
 def _normalized_rows(ingested: pd.DataFrame) -> pd.DataFrame:
@@ -144,8 +195,7 @@ def _broken_nik(
                 index, last_digit_variants(reading.nik), name, born, "15 digit pertama + nama"
             )
         else:
-            prefix = reading.nik[: reading.known_digits]
-            suggestion = suggest_in_area(index, name, born, village, nik_prefix=prefix)
+            suggestion = suggest_in_area(index, name, born, village, nik_fits=reading.could_be)
     elif reading.nik in index.by_kk:
         code, suggestion = "NIK_IS_KK", suggest_in_family(index, reading.nik, name, born)
     else:

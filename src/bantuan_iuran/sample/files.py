@@ -66,7 +66,10 @@ def _columns(rng: np.random.Generator) -> list[tuple[str, str]]:
     ]
     for extra, field_name in (("No HP", "hp"), ("Keterangan", "ket")):
         if rng.random() < 0.5:
-            columns.insert(int(rng.integers(3, len(columns) + 1)), (extra, field_name))
+            position = int(rng.integers(3, len(columns) + 1))
+            if columns[position - 1][0].endswith(">TEMPAT"):
+                position += 1  # never between the two halves of a merged header
+            columns.insert(position, (extra, field_name))
     return columns
 
 
