@@ -25,11 +25,16 @@ demo: $(STAMP)
 	@echo "  $(WORK)/report/ringkasan_2027.xlsx     the summary per desa and kecamatan, with charts"
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 
 test: lint
 	$(BIN)/pytest
+
+# Regency-scale figures (not a test): the first run generates and caches the batch in bench/cache.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python bench/run_bench.py
 
 # Regenerates the committed sample batch (deterministic for the seed).
 sample: $(STAMP)

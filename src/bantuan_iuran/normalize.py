@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 # Titles and degrees clerks write around a name (H. = Haji, Hj. = Hajjah, Drs., S.Pd., ...).
 _TITLES = frozenset(
@@ -67,6 +68,7 @@ def fold_spelling(token: str) -> str:
     return token
 
 
+@lru_cache(maxsize=1 << 18)
 def normalize_name(value: object) -> str:
     """A comparison key for a person's name, the same for every way a clerk writes it.
 

@@ -80,6 +80,7 @@ def map_columns(
 
 REGISTRY = "registry (Dukcapil) extract"
 _HEAD_ROWS = 10_000
+_BATCH_ROWS = 64_000
 
 
 @dataclass(frozen=True)
@@ -124,9 +125,14 @@ class RegistryExtract:
     def rows(self, keys: RegistryKeys) -> pd.DataFrame:
         """The canonical rows matching any key, read batch by batch."""
         try:
-            table = self.dataset.to_table(
-                columns=sorted(set(self.columns.values())), filter=self._filter(keys)
-            )
+            # Little read-ahead: memory then follows a few record batches, not the registry.
+            table = self.dataset.scanner(
+                columns=sorted(set(self.columns.values())),
+                filter=self._filter(keys),
+                batch_size=_BATCH_ROWS,
+                batch_readahead=1,
+                fragment_readahead=1,
+            ).to_table()
         except (pa.ArrowInvalid, OSError) as exc:
             raise InputError(f"The {REGISTRY} cannot be read: {exc}") from exc
         raw = table.cast(pa.schema([(n, pa.string()) for n in table.column_names])).to_pandas()
@@ -197,22 +203,22 @@ def canonical_registry(raw: pd.DataFrame, settings: Settings) -> pd.DataFrame:
 
     niks = _checked_niks(column("nik"))
     kode_desa = (
-        column("prop").map(lambda v: pad_code(v, 2))
-        + column("kab").map(lambda v: pad_code(v, 2))
-        + column("kec").map(lambda v: pad_code(v, 2))
-        + column("kel").map(lambda v: pad_code(v, 4))
+        map_unique(column("prop"), lambda v: pad_code(v, 2))
+        + map_unique(column("kab"), lambda v: pad_code(v, 2))
+        + map_unique(column("kec"), lambda v: pad_code(v, 2))
+        + map_unique(column("kel"), lambda v: pad_code(v, 4))
     )
-    occupation = column("occupation").map(normalize_text)
+    occupation = map_unique(column("occupation"), normalize_text)
     registry = pd.DataFrame(
         {
             "nik": niks,
-            "kk": column("kk").map(clean_nik),
+            "kk": map_unique(column("kk"), clean_nik),
             "name": column("name"),
             "birth_place": column("birth_place"),
             "birth_date": _dates(column("birth_date")),
-            "sex": column("sex").map(normalize_sex),
+            "sex": map_unique(column("sex"), normalize_sex),
             "occupation": occupation,
-            "occupation_code": occupation.map(_occupation_code),
+            "occupation_code": map_unique(occupation, _occupation_code),
             "address": column("address"),
             "rt": column("rt"),
             "rw": column("rw"),
@@ -223,6 +229,11 @@ def canonical_registry(raw: pd.DataFrame, settings: Settings) -> pd.DataFrame:
         }
     )
     return RegistryTable.validate(registry.reset_index(drop=True))
+
+
+def map_unique(values: pd.Series, function) -> pd.Series:
+    """`values.map(function)`, calling it once per distinct value: registry columns repeat."""
+    return values.map({value: function(value) for value in values.unique()})
 
 
 def _checked_niks(raw: pd.Series) -> pd.Series:

@@ -210,7 +210,7 @@ def _broken_nik(
 
 
 def _check_person(row, outcome: _Outcome, index: RegistryIndex, enrolled: set[str], settings):
-    person = index.registry.iloc[outcome.person]
+    person = index.person(outcome.person)
     programme = settings.programme
     if (
         row.birth_date_stated

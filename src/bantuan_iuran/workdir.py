@@ -55,9 +55,13 @@ def atomic_path(target: Path) -> Iterator[Path]:
         temporary.unlink(missing_ok=True)
 
 
+# Row groups of this size let a reader scan a large table in bounded memory.
+PARQUET_ROW_GROUP = 65_536
+
+
 def write_parquet(frame: pd.DataFrame, target: Path) -> None:
     with atomic_path(target) as tmp:
-        frame.to_parquet(tmp, index=False)
+        frame.to_parquet(tmp, index=False, row_group_size=PARQUET_ROW_GROUP)
 
 
 def write_csv(frame: pd.DataFrame, target: Path) -> None:

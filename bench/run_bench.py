@@ -1,0 +1,215 @@
+"""`make bench`: regency-scale figures for bantuan-iuran (a benchmark, not a test).
+
+Generates (once, cached in bench/cache/) a regency batch with `bantuan sample`: 157 village files,
+20,000 applicants, a registry of 750,000 people, 5,000 enrolled. Then, in one invocation:
+- each stage as its own process (wall, CPU, peak RSS, rows/s) and `bantuan run` end to end;
+- the I/O floor (bench/io_floor.py) and the naive baseline (bench/naive.py), and the ratios;
+- the registry scaling series (750k, 3M, 10M people, Parquet) with the same applicants;
+- `bantuan --help` start-up time.
+Figures go to the console and to bench/results.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from rich.console import Console
+from rich.table import Table
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / "bench" / "cache"
+BATCH = CACHE / "regency"
+WORK = CACHE / "work"
+BIN = Path(sys.executable).parent
+BANTUAN = str(BIN / "bantuan")
+SCALES = (750_000, 3_000_000, 10_000_000)
+console = Console()
+
+
+def run_child(command: list[str]) -> dict[str, float]:
+    """Wall and CPU seconds and peak RSS (MB) of one child process, reaped with wait4 so the
+    resource usage is the child's own."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT)
+    output = b""
+    while chunk := process.stdout.read(65536):
+        output += chunk
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - start
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}")
+    return {
+        "wall_s": round(wall, 3),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "stdout": output.decode(errors="replace"),
+    }
+
+
+def ensure_batch() -> None:
+    if (BATCH / "truth.csv").exists():
+        return
+    console.print("Generating the regency batch (once; cached in bench/cache/) ...")
+    subprocess.run(
+        [BANTUAN, "sample", str(BATCH), "--seed", "11", "--villages", "157",
+         "--applicants", "20000", "--registry", "750000", "--enrolled", "5000"],
+        check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def scaled_registry(size: int) -> Path:
+    """A registry of `size` people: the 750k extract plus copies whose NIKs and KKs move to
+    other provinces (unique, and nobody the batch lists), written in bounded memory."""
+    if size == SCALES[0]:
+        return BATCH / "dukcapil.parquet"
+    path = CACHE / f"dukcapil_{size // 1_000_000}M.parquet"
+    if path.exists():
+        return path
+    console.print(f"Building a {size:,}-person registry (once) ...")
+    base = pq.read_table(BATCH / "dukcapil.parquet")
+    provinces = [p for p in ("11", "12", "13", "14", "15", "16", "17", "18", "19", "21", "31",
+                             "32", "33", "34", "36", "51", "52", "53", "61")]  # fmt: skip
+    written = 0
+    with pq.ParquetWriter(path.with_suffix(".tmp"), base.schema) as writer:
+        writer.write_table(base, row_group_size=65_536)
+        written += base.num_rows
+        for province in provinces:
+            if written >= size:
+                break
+            chunk = base.slice(0, min(base.num_rows, size - written))
+            moved = {
+                name: pc.utf8_replace_slice(chunk[name], 0, 2, province)
+                for name in ("NIK", "NO_KK")
+            }
+            moved["NO_PROP"] = pa.array([province] * chunk.num_rows, pa.large_string())
+            for name, column in moved.items():
+                chunk = chunk.set_column(chunk.schema.get_field_index(name), name, column)
+            writer.write_table(chunk, row_group_size=65_536)
+            written += chunk.num_rows
+    path.with_suffix(".tmp").rename(path)
+    return path
+
+
+def stage_figures() -> dict[str, dict]:
+    shutil.rmtree(WORK, ignore_errors=True)
+    registry = str(BATCH / "dukcapil.parquet")
+    enrolled = str(BATCH / "peserta_aktif.csv")
+    figures = {
+        "ingest": run_child([BANTUAN, "ingest", str(BATCH / "desa"), "-w", str(WORK)]),
+        "validate": run_child(
+            [BANTUAN, "validate", "-w", str(WORK), "-d", registry, "-e", enrolled]
+        ),
+        "report": run_child([BANTUAN, "report", "-w", str(WORK), "--year", "2027"]),
+    }
+    run_dir = CACHE / "work_run"
+    shutil.rmtree(run_dir, ignore_errors=True)
+    figures["run (end to end)"] = run_child(
+        [BANTUAN, "run", str(BATCH / "desa"), "-d", registry, "-e", enrolled, "-w", str(run_dir),
+         "--year", "2027"]
+    )  # fmt: skip
+    return figures
+
+
+def json_line(figures: dict) -> dict:
+    return json.loads(figures["stdout"].strip().splitlines()[-1])
+
+
+def main() -> None:
+    ensure_batch()
+    rows = 20_001
+    stages = stage_figures()
+    floor = run_child([sys.executable, "bench/io_floor.py", str(BATCH / "desa"),
+                       str(BATCH / "dukcapil.parquet"), str(WORK)])  # fmt: skip
+    naive = run_child([sys.executable, "bench/naive.py", str(BATCH / "desa"),
+                       str(BATCH / "dukcapil.csv")])  # fmt: skip
+    scaling = {}
+    for size in SCALES:
+        registry = scaled_registry(size)
+        work = CACHE / f"work_{size}"
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.copytree(WORK, work, ignore=shutil.ignore_patterns("perbaikan", "report"))
+        scaling[size] = run_child(
+            [BANTUAN, "validate", "-w", str(work), "-d", str(registry),
+             "-e", str(BATCH / "peserta_aktif.csv")]
+        )  # fmt: skip
+    startup = min(run_child([BANTUAN, "--help"])["wall_s"] for _ in range(5))
+
+    run = stages["run (end to end)"]
+    results = {
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+        },
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+        ).stdout.strip(),  # fmt: skip
+        "batch": {"villages": 157, "applicants": rows, "registry": 750_000, "enrolled": 5_000},
+        "stages": {k: {m: v for m, v in f.items() if m != "stdout"} for k, f in stages.items()},
+        "io_floor": {**json_line(floor), "process_wall_s": floor["wall_s"]},
+        "naive_baseline": {
+            **json_line(naive),
+            "process_wall_s": naive["wall_s"],
+            "peak_rss_mb": naive["peak_rss_mb"],
+        },  # fmt: skip
+        "ratios": {
+            "naive_over_run": round(naive["wall_s"] / run["wall_s"], 2),
+            "run_over_io_floor": round(run["wall_s"] / floor["wall_s"], 2),
+        },
+        "registry_scaling": {
+            str(size): {m: v for m, v in f.items() if m != "stdout"} for size, f in scaling.items()
+        },
+        "startup_help_s": startup,
+    }
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    render(results, rows)
+
+
+def render(results: dict, rows: int) -> None:
+    table = Table(title="Regency batch: 157 villages, 20,001 applicants, 750k registry")
+    for column in ("stage", "wall s", "CPU s", "peak RSS MB", "rows/s"):
+        table.add_column(column, justify="left" if column == "stage" else "right")
+    for stage, f in results["stages"].items():
+        table.add_row(stage, f"{f['wall_s']:.2f}", f"{f['cpu_s']:.2f}", f"{f['peak_rss_mb']:.0f}",
+                      f"{rows / f['wall_s']:,.0f}")  # fmt: skip
+    floor, naive = results["io_floor"], results["naive_baseline"]
+    table.add_section()
+    table.add_row("I/O floor (process)", f"{floor['process_wall_s']:.2f}", "", "", "")
+    table.add_row("naive baseline (process)", f"{naive['process_wall_s']:.2f}", "",
+                  f"{naive['peak_rss_mb']:.0f}", "")  # fmt: skip
+    console.print(table)
+    ratios = results["ratios"]
+    console.print(
+        f"naive / run = {ratios['naive_over_run']}x faster (target >= 5x); "
+        f"run / I/O floor = {ratios['run_over_io_floor']}x (target <= 1.5x)"
+    )
+    console.print(
+        f"I/O floor parts: villages {floor['read_villages']:.2f} s, registry "
+        f"{floor['read_registry']:.2f} s, outputs {floor['write_outputs']:.2f} s; naive parts: "
+        f"villages {naive['read_villages']:.2f} s, registry {naive['read_registry']:.2f} s, "
+        f"merge {naive['merge']:.2f} s, write {naive['write']:.2f} s"
+    )
+    scaling = Table(title="Registry scaling: bantuan validate, same 20,001 applicants")
+    for column in ("registry", "wall s", "CPU s", "peak RSS MB"):
+        scaling.add_column(column, justify="right")
+    for size, f in results["registry_scaling"].items():
+        scaling.add_row(f"{int(size):,}", f"{f['wall_s']:.2f}", f"{f['cpu_s']:.2f}",
+                        f"{f['peak_rss_mb']:.0f}")  # fmt: skip
+    console.print(scaling)
+    console.print(f"bantuan --help: {results['startup_help_s']:.2f} s (best of 5)")
+    console.print(f"Figures written to {ROOT / 'bench' / 'results.json'}")
+
+
+if __name__ == "__main__":
+    main()
