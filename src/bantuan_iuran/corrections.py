@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from bantuan_iuran.excel import formats, new_workbook, print_landscape, set_widths, write_text_row
+from bantuan_iuran.excel import (
+    formats,
+    new_workbook,
+    print_landscape,
+    set_widths,
+    write_text_row,
+)
+from bantuan_iuran.frames import plain_columns
 from bantuan_iuran.workdir import atomic_path
 
 _COLUMNS = (
@@ -49,7 +56,7 @@ def write_correction_workbooks(
     """One workbook per village with rows to fix or rows turned down; returns the paths."""
     sent = ingested[["row_id", "nik_raw", "name", "birth_date"]]
     rows = validated.merge(sent, on="row_id", how="left", suffixes=("", "_sent"))
-    rows = rows[rows["status"] != "eligible"]
+    rows = plain_columns(rows[rows["status"] != "eligible"])
     written = []
     for (kecamatan, desa, source), group in rows.groupby(
         [rows["kecamatan"], rows["desa"], rows["source_file"].where(rows["desa"] == "", "")],

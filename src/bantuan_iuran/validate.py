@@ -13,6 +13,7 @@ import pandas as pd
 
 from bantuan_iuran import reference
 from bantuan_iuran.config import Settings
+from bantuan_iuran.frames import plain_columns
 from bantuan_iuran.match import (
     RegistryIndex,
     Suggestion,
@@ -99,8 +100,11 @@ def second_registry_keys(
         reading = read_nik(row.nik_raw, row.nik_is_number)
         owner = index.by_nik.get(reading.nik) if not reading.problem else None
         if owner is not None:
+            similarity = index.similarity(row.name_normalized, owner)
+            if similarity >= 100:
+                continue  # the holder, beyond doubt: no family member can fit better
             kks.add(index.kk_at(owner))
-            if index.same_person_name(row.name_normalized, owner):
+            if similarity >= index.min_similarity:
                 continue
         if reading.known_digits == NIK_LENGTH:
             niks.update(one_digit_variants(reading.nik))
@@ -118,7 +122,7 @@ def _area_keys(kode_desa: str, birth_date: str) -> list[str]:
 
 
 def _normalized_rows(ingested: pd.DataFrame) -> pd.DataFrame:
-    return ingested.assign(
+    return plain_columns(ingested).assign(
         name_normalized=ingested["name"].map(normalize_name),
         birth_date_stated=ingested["birth_date"].map(normalize_date),
         sex_stated=ingested["sex"].map(normalize_sex),

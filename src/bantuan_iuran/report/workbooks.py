@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from bantuan_iuran.excel import formats, new_workbook, print_landscape, set_widths, write_text_row
+from bantuan_iuran.excel import (
+    formats,
+    new_workbook,
+    print_landscape,
+    set_widths,
+    write_text_row,
+)
+from bantuan_iuran.frames import plain_columns
 from bantuan_iuran.reasons import INELIGIBLE, REASONS
 from bantuan_iuran.report import ReportResult
 from bantuan_iuran.workdir import atomic_path
@@ -57,7 +64,9 @@ def write_decree_attachment(report: ReportResult, path: Path, regency: str) -> N
         write_text_row(sheet, 3, [c for c, _ in _PERSON_COLUMNS], styles["header"])
         row = 4
         number = 0
-        for kecamatan, in_kecamatan in report.selected.groupby("kecamatan", sort=True):
+        for kecamatan, in_kecamatan in plain_columns(report.selected).groupby(
+            "kecamatan", sort=True
+        ):
             sheet.write_string(row, 0, f"KECAMATAN {kecamatan.upper()}", styles["bold"])
             row += 1
             for desa, in_desa in in_kecamatan.groupby("desa", sort=True):
