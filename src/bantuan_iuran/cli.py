@@ -6,6 +6,7 @@ Heavy libraries are imported inside the commands so that `bantuan --help` stays 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -97,6 +98,16 @@ class _Run:
         if given:
             return given
         return [self.base / s for s in self.table.get("sources", [])]
+
+
+def _execute(config: Path | None, year: int | None, body: Callable[[_Run], int]) -> None:
+    """Load the settings, run a command's body, and turn its outcome into the exit code; a
+    BantuanError becomes one clear panel, never a traceback."""
+    try:
+        code = body(_Run(config, year))
+    except BantuanError as error:
+        raise _fail(error) from None
+    raise typer.Exit(code)
 
 
 def _fail(error: BantuanError) -> typer.Exit:
@@ -207,12 +218,7 @@ def ingest(
     config: ConfigOption = None,
 ) -> None:
     """Read every village file into one table, with the provenance of every row."""
-    try:
-        run = _Run(config)
-        code = _ingest(run, sources, _workdir(run, workdir))
-    except BantuanError as error:
-        raise _fail(error) from None
-    raise typer.Exit(code)
+    _execute(config, None, lambda run: _ingest(run, sources, _workdir(run, workdir)))
 
 
 @app.command()
@@ -224,12 +230,7 @@ def validate(
     config: ConfigOption = None,
 ) -> None:
     """Check every ingested row against the registry; write statuses, reasons and suggestions."""
-    try:
-        run = _Run(config, year)
-        code = _validate(run, _workdir(run, workdir), dukcapil, enrolled)
-    except BantuanError as error:
-        raise _fail(error) from None
-    raise typer.Exit(code)
+    _execute(config, year, lambda run: _validate(run, _workdir(run, workdir), dukcapil, enrolled))
 
 
 @app.command()
@@ -243,12 +244,11 @@ def report(
     config: ConfigOption = None,
 ) -> None:
     """Write the eligible list, the decree attachment and the summary, with the year's cost."""
-    try:
-        run = _Run(config, year)
-        code = _report(run, _workdir(run, workdir), months, start_month, budget, previous)
-    except BantuanError as error:
-        raise _fail(error) from None
-    raise typer.Exit(code)
+    _execute(
+        config,
+        year,
+        lambda run: _report(run, _workdir(run, workdir), months, start_month, budget, previous),
+    )
 
 
 @app.command("run")
@@ -268,15 +268,15 @@ def run_all(
     config: ConfigOption = None,
 ) -> None:
     """Ingest, validate and report in one go: the scheduled job before budget submission."""
-    try:
-        run = _Run(config, year)
+
+    def chain(run: _Run) -> int:
         folder = _workdir(run, workdir)
         ingested = _ingest(run, sources, folder)
         _validate(run, folder, dukcapil, enrolled)
         _report(run, folder, months, start_month, budget, previous)
-    except BantuanError as error:
-        raise _fail(error) from None
-    raise typer.Exit(ingested)
+        return ingested
+
+    _execute(config, year, chain)
 
 
 @app.command()
@@ -291,16 +291,15 @@ def purge(
     from bantuan_iuran.pipeline import INTERMEDIATE
     from bantuan_iuran.pipeline import purge as purge_workdir
 
-    try:
-        folder = _workdir(_Run(config), workdir)
+    def remove(run: _Run) -> int:
+        folder = _workdir(run, workdir)
         if not yes:
             typer.confirm(f"Delete {', '.join(INTERMEDIATE)} from {folder}?", abort=True, err=True)
         removed = purge_workdir(folder)
-    except BantuanError as error:
-        raise _fail(error) from None
-    render.info(
-        f"Removed {', '.join(removed) or 'nothing'} from {folder}; report/ and manifest kept."
-    )
+        render.info(f"Removed {', '.join(removed) or 'nothing'} from {folder}; report/ kept.")
+        return EXIT_OK
+
+    _execute(config, None, remove)
 
 
 @app.command()

@@ -3,6 +3,8 @@ in full here: callers pass masked text."""
 
 from __future__ import annotations
 
+from numbers import Integral
+
 import pandas as pd
 from rich.console import Console
 from rich.panel import Panel
@@ -110,7 +112,7 @@ def counts_table(title: str, counts: pd.DataFrame) -> None:
         numeric = pd.api.types.is_integer_dtype(counts[column])
         table.add_column(str(column), justify="right" if numeric else "left")
     for row in counts.itertuples(index=False):
-        table.add_row(*(f"{v:,}" if isinstance(v, int) else str(v) for v in row))
+        table.add_row(*(f"{v:,}" if isinstance(v, Integral) else str(v) for v in row))
     console.print(table)
 
 

@@ -24,13 +24,22 @@ APPLICANT_FIELDS = (
 _KODE_DESA = r"^(\d{10})?$"
 
 
-class _Provenance(pa.DataFrameModel):
+class _Table(pa.DataFrameModel):
+    """Every table: exactly these columns, in this order, cast to these types."""
+
+    class Config:
+        strict = True
+        ordered = True
+        coerce = True
+
+
+class _Provenance(_Table):
     source_file: Series[str]
     source_sheet: Series[str]
     source_row: Series[int] = pa.Field(ge=1)
 
 
-class _RowId(pa.DataFrameModel):
+class _RowId(_Table):
     row_id: Series[int] = pa.Field(ge=1, unique=True)
 
 
@@ -55,13 +64,8 @@ class IngestedRows(_Traced):
     kk: Series[str]
     extra: Series[str]
 
-    class Config:
-        strict = True
-        ordered = True
-        coerce = True
 
-
-class IngestLog(pa.DataFrameModel):
+class IngestLog(_Table):
     """ingest_log.csv: one row per file and sheet."""
 
     file: Series[str]
@@ -72,11 +76,6 @@ class IngestLog(pa.DataFrameModel):
     kode_desa: Series[str] = pa.Field(str_matches=_KODE_DESA)
     message: Series[str]
 
-    class Config:
-        strict = True
-        ordered = True
-        coerce = True
-
 
 class DroppedRows(_Provenance):
     """dropped.csv: every row under a header that is not an applicant, and why."""
@@ -85,13 +84,8 @@ class DroppedRows(_Provenance):
         isin=["blank", "header", "numbering", "total", "signature", "other"]
     )
 
-    class Config:
-        strict = True
-        ordered = True
-        coerce = True
 
-
-class RegistryTable(pa.DataFrameModel):
+class RegistryTable(_Table):
     """The registry extract under canonical names (read by registry.read_registry)."""
 
     nik: Series[str]
@@ -110,17 +104,11 @@ class RegistryTable(pa.DataFrameModel):
     desa_name: Series[str]
     death_date: Series[str]
 
-    class Config:
-        strict = True
 
-
-class EnrolledTable(pa.DataFrameModel):
+class EnrolledTable(_Table):
     """NIKs on the BPJS Ketenagakerjaan enrolled list."""
 
     nik: Series[str]
-
-    class Config:
-        strict = True
 
 
 class ValidatedRows(_Traced):
@@ -159,8 +147,3 @@ class ValidatedRows(_Traced):
     registry_kecamatan: Series[str]
     registry_occupation: Series[str]
     registry_death_date: Series[str]
-
-    class Config:
-        strict = True
-        ordered = True
-        coerce = True

@@ -43,10 +43,6 @@ __all__ = [
 class ValidateResult:
     validated: pd.DataFrame
 
-    def status_counts(self) -> dict[str, int]:
-        counts = self.validated["status"].value_counts()
-        return {status: int(counts.get(status, 0)) for status in STATUSES}
-
 
 @dataclass
 class _Outcome:

@@ -64,11 +64,6 @@ def east_java_kecamatan_codes() -> frozenset[str]:
 
 
 @cache
-def regency_names() -> dict[str, str]:
-    return {r["kode"]: r["nama"] for r in _rows("kabupaten_kota.csv")}
-
-
-@cache
 def occupations() -> dict[str, str]:
     """SIAK occupation code -> official name."""
     return {r["kode"]: r["nama"] for r in _rows("jenis_pekerjaan.csv")}

@@ -23,6 +23,10 @@ def _pick(rng: np.random.Generator, pool: tuple[str, ...], size: int) -> np.ndar
     return np.asarray(pool, dtype=object)[rng.integers(0, len(pool), size)]
 
 
+def _take(values: list[str], index: np.ndarray) -> np.ndarray:
+    return np.asarray(values, dtype=object)[index]
+
+
 def _other_jatim_kecamatan(regency: str) -> list[tuple[str, str]]:
     text = resources.files("bantuan_iuran.reference").joinpath("kecamatan_jatim.csv")
     rows = csv.DictReader(text.read_text("utf-8").splitlines())
@@ -54,30 +58,25 @@ def make_registry(
         focused = rng.random(size) < 0.5
         village_index = np.where(focused, rng.choice(focus_index, size), village_index)
     outside_index = rng.integers(0, len(outside), size)
+    outside_kec = _take([k for k, _ in outside], outside_index)
     kec_code = np.where(
-        lives_outside,
-        np.asarray([k for k, _ in outside], dtype=object)[outside_index],
-        np.asarray([v.kode_kecamatan for v in villages], dtype=object)[village_index],
+        lives_outside, outside_kec, _take([v.kode_kecamatan for v in villages], village_index)
     )
     kel_code = np.where(
         lives_outside,
         (2000 + rng.integers(1, 15, size)).astype(str).astype(object),
-        np.asarray([v.kode_desa[6:] for v in villages], dtype=object)[village_index],
+        _take([v.kode_desa[6:] for v in villages], village_index),
     )
     kec_name = np.where(
         lives_outside,
-        np.asarray([n for _, n in outside], dtype=object)[outside_index],
-        np.asarray([v.nama_kecamatan for v in villages], dtype=object)[village_index],
+        _take([n for _, n in outside], outside_index),
+        _take([v.nama_kecamatan for v in villages], village_index),
     )
     kel_name = np.where(
-        lives_outside,
-        "DESA " + kel_code,
-        np.asarray([v.nama_desa for v in villages], dtype=object)[village_index],
+        lives_outside, "DESA " + kel_code, _take([v.nama_desa for v in villages], village_index)
     )
     migrant = (~lives_outside) & (rng.random(size) < MIGRANT_SHARE)
-    issued_in = np.where(
-        migrant, np.asarray([k for k, _ in outside], dtype=object)[outside_index], kec_code
-    )
+    issued_in = np.where(migrant, outside_kec, kec_code)
     female = rng.random(size) < 0.5
     age_days = rng.integers(365, 90 * 365, size)
     born = pd.to_datetime(date(year, 1, 1)) - pd.to_timedelta(age_days, unit="D")
