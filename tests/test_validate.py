@@ -9,8 +9,14 @@ import pytest
 
 from bantuan_iuran.config import load_settings
 from bantuan_iuran.ingest import find_source_files, run_ingest
-from bantuan_iuran.registry import read_enrolled, read_registry
-from bantuan_iuran.validate import kecamatan_counts, reason_counts, run_validate
+from bantuan_iuran.registry import RegistryExtract, read_enrolled, read_registry
+from bantuan_iuran.validate import (
+    first_registry_keys,
+    kecamatan_counts,
+    reason_counts,
+    run_validate,
+    second_registry_keys,
+)
 from helpers import ingested_frame, registry_frame
 
 BUDI = {"NIK": "3503011205800001", "NO_KK": "3503010101105001", "NAMA_LGKP": "BUDI SANTOSO",
@@ -222,3 +228,29 @@ def test_people_with_a_nik_from_another_regency_who_live_here_are_eligible(
     ]
     assert len(migrants) >= 10
     assert (migrants["status"] == "eligible").mean() >= 0.98
+
+
+def test_a_registry_row_without_a_birth_date_is_aged_by_the_stated_one() -> None:
+    undated = {**BUDI, "TGL_LHR": ""}
+    row = _one({"nik_raw": BUDI["NIK"], "name": "Budi Santoso", "birth_date": "12-05-1950"},
+               people=[undated])  # fmt: skip
+    assert (row["status"], row["reasons"]) == ("ineligible", "AGE")
+
+
+@pytest.mark.parametrize("registry_file", ["dukcapil.parquet", "dukcapil.csv"])
+def test_scanning_the_registry_by_keys_gives_the_same_result_as_reading_it_whole(
+    batch: Path, validated_batch: pd.DataFrame, registry_file: str
+) -> None:
+    """The two-pass scan loads only the rows the batch can use; nothing it decides may differ."""
+    settings = load_settings()
+    ingested = run_ingest(find_source_files([batch / "desa"]), settings).applicants
+    extract = RegistryExtract(batch / registry_file, settings)
+    keys = first_registry_keys(ingested)
+    first = extract.rows(keys)
+    registry = extract.rows(keys | second_registry_keys(ingested, first, settings))
+    assert len(registry) < 40_000 / 2
+    enrolled = read_enrolled(batch / "peserta_aktif.csv", settings)
+    scanned = run_validate(ingested, registry, enrolled, settings).validated
+    columns = ["status", "reasons", "nik_suggested", "registry_nik", "reason_detail"]
+    whole = validated_batch.sort_values("row_id")[columns].reset_index(drop=True)
+    pd.testing.assert_frame_equal(scanned[columns].reset_index(drop=True), whole)

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.dataset as ds
+from pandera import errors as pa_errors
 
 from bantuan_iuran import reference
 from bantuan_iuran.config import Settings
@@ -228,7 +229,12 @@ def canonical_registry(raw: pd.DataFrame, settings: Settings) -> pd.DataFrame:
             "death_date": _dates(column("death_date")),
         }
     )
-    return RegistryTable.validate(registry.reset_index(drop=True))
+    try:
+        return RegistryTable.validate(registry.reset_index(drop=True), lazy=True)
+    except pa_errors.SchemaErrors as exc:
+        failures = exc.failure_cases[["column", "check"]].drop_duplicates().head(3)
+        described = "; ".join(f"{c}: {k}" for c, k in failures.itertuples(index=False))
+        raise InputError(f"The {REGISTRY} does not fit its schema ({described}).") from exc
 
 
 def map_unique(values: pd.Series, function) -> pd.Series:

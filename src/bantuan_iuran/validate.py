@@ -224,7 +224,8 @@ def _check_person(row, outcome: _Outcome, index: RegistryIndex, enrolled: set[st
     if not person["kode_desa"].startswith(programme.regency_code):
         outcome.codes.append("OUT_OF_AREA")
         outcome.details.append(f"domisili {person['desa_name']}, {person['kecamatan_name']}")
-    age = age_on(person["birth_date"], date(programme.year, 1, 1))
+    # The registry's birth date decides; a registry row without one falls back to the row's.
+    age = age_on(person["birth_date"] or row.birth_date_stated, date(programme.year, 1, 1))
     if age is not None and not programme.min_age <= age <= programme.max_age:
         outcome.codes.append("AGE")
         outcome.details.append(f"usia {age} tahun (batas {programme.min_age}-{programme.max_age})")
