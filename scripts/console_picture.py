@@ -1,5 +1,5 @@
 """Render what `bantuan validate` and `bantuan report` show on the sample as an SVG, for the
-README (convert with: rsvg-convert -b white docs/summary.svg -o docs/summary.png)."""
+README (then: rsvg-convert -b white docs/summary.svg -o docs/summary.png, and delete the SVG)."""
 
 import contextlib
 from pathlib import Path

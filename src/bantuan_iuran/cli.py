@@ -134,6 +134,7 @@ def main_options(
 
 def _ingest(run: _Run, sources: list[Path] | None, workdir: Path) -> int:
     from bantuan_iuran import render
+    from bantuan_iuran.ingest import folder_summary
     from bantuan_iuran.pipeline import ingest_stage
 
     paths = run.sources(sources)
@@ -149,8 +150,11 @@ def _ingest(run: _Run, sources: list[Path] | None, workdir: Path) -> int:
             on_file=lambda f: bar.advance(f.relative),
         )
     result = outcome.result
-    render.ingest_summary(result.log)
-    render.info(f"{len(result.applicants):,} applicant rows -> {workdir / 'ingested.parquet'}")
+    render.counts_table("Village files read, by folder", folder_summary(result.log))
+    render.info(
+        f"{len(result.applicants):,} applicant rows -> {workdir / 'ingested.parquet'} "
+        f"(file by file: {workdir / 'ingest_log.csv'})"
+    )
     for entry in result.log.itertuples():
         if entry.status == "failed":
             render.warning(f"{entry.file}: {entry.message}")
@@ -175,7 +179,7 @@ def _validate(run: _Run, workdir: Path, dukcapil: Path | None, enrolled: Path | 
         outputs = validate_stage(workdir, registry, enrolled_list, run.settings)
     render.warnings(outputs.warnings)
     render.counts_table("Rows per kecamatan", kecamatan_counts(outputs.validated))
-    render.counts_table("Reasons", reason_counts(outputs.validated))
+    render.counts_table("Reasons", reason_counts(outputs.validated), total=False)
     counts = outputs.validated["status"].value_counts()
     render.info(
         f"{len(outputs.validated):,} rows: {counts.get('eligible', 0):,} eligible, "

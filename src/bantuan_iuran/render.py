@@ -69,50 +69,23 @@ def info(message: str) -> None:
     console.print(mask_numbers(message))
 
 
-def ingest_summary(log: pd.DataFrame) -> None:
-    table = Table(title="Ingest", show_lines=False)
-    for column, justify in (
-        ("file", "left"),
-        ("sheet", "left"),
-        ("status", "left"),
-        ("rows", "right"),
-        ("dropped", "right"),
-        ("kode_desa", "left"),
-        ("message", "left"),
-    ):
-        table.add_column(column, justify=justify, overflow="fold")
-    styles = {"ok": "green", "skipped": "dim", "failed": "bold red"}
-    for entry in log.itertuples(index=False):
-        table.add_row(
-            entry.file,
-            entry.sheet,
-            f"[{styles[entry.status]}]{entry.status}[/]",
-            str(entry.rows),
-            str(entry.dropped),
-            entry.kode_desa,
-            mask_numbers(entry.message),
-        )
-    table.add_section()
-    table.add_row(
-        f"{log['file'].nunique()} files",
-        "",
-        "",
-        str(int(log["rows"].sum())),
-        str(int(log["dropped"].sum())),
-        "",
-        "",
-    )
-    console.print(table)
-
-
-def counts_table(title: str, counts: pd.DataFrame) -> None:
-    """A frame of labels and integer counts as a table, numbers right-aligned."""
+def counts_table(title: str, counts: pd.DataFrame, total: bool = True) -> None:
+    """A frame of labels and integer counts as a table, numbers right-aligned, with a total."""
     table = Table(title=title)
-    for column in counts.columns:
-        numeric = pd.api.types.is_integer_dtype(counts[column])
-        table.add_column(str(column), justify="right" if numeric else "left")
+    numeric = [pd.api.types.is_integer_dtype(counts[c]) for c in counts.columns]
+    for column, is_number in zip(counts.columns, numeric, strict=True):
+        table.add_column(str(column), justify="right" if is_number else "left")
     for row in counts.itertuples(index=False):
         table.add_row(*(f"{v:,}" if isinstance(v, Integral) else str(v) for v in row))
+    if total and len(counts) > 1:
+        table.add_section()
+        table.add_row(
+            *(
+                f"{int(counts[c].sum()):,}" if is_number else ("total" if i == 0 else "")
+                for i, (c, is_number) in enumerate(zip(counts.columns, numeric, strict=True))
+            ),
+            style="bold",
+        )
     console.print(table)
 
 

@@ -21,7 +21,7 @@ from bantuan_iuran.ingest.village import identify_village
 from bantuan_iuran.normalize import split_place_date, split_rt_rw
 from bantuan_iuran.schemas import APPLICANT_FIELDS, DroppedRows, IngestedRows, IngestLog
 
-__all__ = ["IngestResult", "SourceFile", "find_source_files", "run_ingest"]
+__all__ = ["IngestResult", "SourceFile", "find_source_files", "folder_summary", "run_ingest"]
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,28 @@ def run_ingest(
                 columns=list(DroppedRows.to_schema().columns),
             )
         ),
+    )
+
+
+def folder_summary(log: pd.DataFrame) -> pd.DataFrame:
+    """Per top folder (usually the kecamatan): files, sheets read, rows, rows left out, files
+    that failed; the per-file detail stays in ingest_log.csv."""
+    folder = log["file"].str.split("/").str[0].where(log["file"].str.contains("/"), "(top)")
+    by_folder = log.assign(folder=folder).groupby("folder", sort=True)
+    return (
+        pd.DataFrame(
+            {
+                "files": by_folder["file"].nunique(),
+                "sheets read": by_folder["status"].agg(lambda s: int((s == "ok").sum())),
+                "applicant rows": by_folder["rows"].sum(),
+                "rows left out": by_folder["dropped"].sum(),
+                "failed files": by_folder.apply(
+                    lambda g: g.loc[g["status"] == "failed", "file"].nunique(), include_groups=False
+                ),
+            }
+        )
+        .astype("int64")
+        .reset_index()
     )
 
 
