@@ -88,6 +88,7 @@ def _validated(rows: list[dict[str, str]]) -> pd.DataFrame:
         "status": "eligible", "reasons": "", "name": "X", "birth_place": "", "birth_date":
         "1980-01-01", "sex": "L", "address": "", "rt": "", "rw": "", "kecamatan": "Panggul",
         "desa": "Besuki", "kode_desa": "3503012001", "source_file": "f.xlsx", "source_sheet": "S",
+        "registry_name": "X",
     }  # fmt: skip
     frame = pd.DataFrame([{**base, **r} for r in rows])
     return frame.assign(row_id=range(1, len(frame) + 1), source_row=range(2, len(frame) + 2))
@@ -164,3 +165,15 @@ def test_summary_workbook_agrees_with_the_csv_and_has_charts(reported) -> None:
     assert per_desa[-1][-1] == sum(int(r["premium"]) for r in table) == report.total
     assert per_desa[-1][3] == sum(int(r["proposed"]) for r in table)
     assert len(workbook["Per Kecamatan"]._charts) == 2
+
+
+def test_the_decree_names_people_as_the_registry_does(reported) -> None:
+    work, report = reported
+    listed = pd.read_csv(work / "report" / "eligible_2027.csv", dtype=str, keep_default_na=False)
+    validated = pd.read_parquet(work / "validated.parquet")
+    validated = validated[validated["status"] == "eligible"].set_index("nik")
+    assert (listed["name"] == validated.loc[listed["nik"], "registry_name"].to_numpy()).all()
+    assert (listed["name_sent"] == validated.loc[listed["nik"], "name"].to_numpy()).all()
+    assert (listed["name"] != listed["name_sent"]).any(), (
+        "some villages wrote titles or old spellings"
+    )

@@ -100,6 +100,7 @@ def _write_workbook(path: Path, rows: pd.DataFrame, desa: str, kecamatan: str, y
             styles["subtitle"],
         )
         write_text_row(sheet, 3, [c for c, _ in _COLUMNS], styles["header"])
+        sheet.set_row(3, 30)
         for offset, row in enumerate(subset.itertuples(index=False), start=1):
             _write_row(sheet, 3 + offset, offset, row, styles)
         set_widths(sheet, [w for _, w in _COLUMNS])

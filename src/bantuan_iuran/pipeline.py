@@ -250,9 +250,9 @@ def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> R
 
 
 ELIGIBLE_COLUMNS = [
-    "nik", "name", "birth_place", "birth_date", "sex", "address", "rt", "rw", "kode_desa", "desa",
-    "kecamatan", "months", "premium_monthly", "premium_total", "priority", "source_file",
-    "source_sheet", "source_row",
+    "nik", "name", "name_sent", "birth_place", "birth_date", "sex", "address", "rt", "rw",
+    "kode_desa", "desa", "kecamatan", "months", "premium_monthly", "premium_total", "priority",
+    "source_file", "source_sheet", "source_row",
 ]  # fmt: skip
 
 

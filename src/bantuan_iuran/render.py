@@ -117,3 +117,10 @@ def report_totals(report) -> None:
     table.add_row("[bold]Total for the year[/bold]", f"[bold]{rupiah(report.total)}[/bold]")
     console.print(table)
     console.print(f"[bold]{formula}[/bold]", soft_wrap=True)
+    if report.budget is not None and len(report.waiting):
+        console.print(
+            f"The budget of {rupiah(report.budget)} covers {people:,} of the "
+            f"{report.eligible_count:,} eligible people; {len(report.waiting):,} are on the "
+            f"waiting list (cadangan_{report.year}.csv), in priority order.",
+            soft_wrap=True,
+        )

@@ -99,7 +99,14 @@ def eligible_people(validated: pd.DataFrame, previous_niks: set[str]) -> pd.Data
             hint="Run `bantuan validate` again.",
         )
     columns = [*PERSON_COLUMNS, "row_id", "source_file", "source_sheet", "source_row"]
-    return eligible[columns].assign(continuing=eligible["nik"].isin(previous_niks))
+    # The decree names people as the registry does ("SITI AMINAH", not "Hj. Siti Aminah, S.Pd"):
+    # validation has confirmed that the two are the same person.
+    official = eligible["registry_name"].where(eligible["registry_name"] != "", eligible["name"])
+    return eligible[columns].assign(
+        name=official,
+        name_sent=eligible["name"],
+        continuing=eligible["nik"].isin(previous_niks),
+    )
 
 
 def _priced(people: pd.DataFrame, schedule: list[MonthCost]) -> pd.DataFrame:

@@ -62,6 +62,7 @@ def write_decree_attachment(report: ReportResult, path: Path, regency: str) -> N
             styles["subtitle"],
         )
         write_text_row(sheet, 3, [c for c, _ in _PERSON_COLUMNS], styles["header"])
+        sheet.set_row(3, 30)
         row = 4
         number = 0
         for kecamatan, in_kecamatan in plain_columns(report.selected).groupby(
@@ -203,6 +204,7 @@ def _table_sheet(workbook, name: str, table: pd.DataFrame, styles, report: Repor
         styles["title"],
     )
     write_text_row(sheet, 2, [SUMMARY_HEADERS[c] for c in table.columns], styles["header"])
+    sheet.set_row(2, 45)
     text_columns = {"kecamatan", "desa", "kode_desa"}
     for offset, row in enumerate(table.itertuples(index=False), start=3):
         for column, (name_, value) in enumerate(zip(table.columns, row, strict=True)):
