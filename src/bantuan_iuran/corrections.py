@@ -31,7 +31,7 @@ _COLUMNS = (
     ("Nama (dari desa)", 24),
     ("Tgl lahir (dari desa)", 14),
     ("Masalah", 22),
-    ("Keterangan", 48),
+    ("Keterangan", 60),
     ("NIK yang disarankan", 20),
     ("Dasar saran", 26),
     ("Nama di Dukcapil", 24),
@@ -133,3 +133,16 @@ def _write_row(sheet, row_index: int, number: int, row, styles) -> None:
     ]
     for column, (value, style) in enumerate(cells):
         sheet.write_string(row_index, column, str(value), styles[style])
+    sheet.set_row(row_index, row_height([str(v) for v, _ in cells], [w for _, w in _COLUMNS]))
+
+
+LINE_HEIGHT = 15
+
+
+def row_height(texts: list[str], widths: list[int]) -> float:
+    """Enough height for the longest wrapped cell: spreadsheets do not grow rows by themselves
+    when a file sets its rows, and a clipped reason helps nobody."""
+    lines = max(
+        -(-len(text) // max(width - 1, 1)) for text, width in zip(texts, widths, strict=True)
+    )
+    return LINE_HEIGHT * max(lines, 1)
