@@ -312,3 +312,15 @@ def test_purge_keeps_the_final_lists_and_the_manifest(tmp_path: Path) -> None:
     refused = runner.invoke(app, ["purge", "-w", str(tmp_path / "nowhere"), "--yes"])
     assert refused.exit_code == 2
     assert os.path.exists(work / "manifest.json")
+
+
+def test_a_damaged_work_table_is_one_message(tmp_path: Path) -> None:
+    (tmp_path / "ingested.parquet").write_bytes(b"PAR1 not really")
+    result = runner.invoke(
+        app, ["validate", "-w", str(tmp_path), "-d", str(SAMPLE / "dukcapil.csv")]
+    )
+    assert result.exit_code == 2
+    assert "ingested.parquet cannot be used" in result.output.replace("\n", " ")
+    pd.DataFrame({"x": [1]}).to_parquet(tmp_path / "validated.parquet")
+    result = runner.invoke(app, ["report", "-w", str(tmp_path)])
+    assert result.exit_code == 2 and "bantuan validate" in result.output

@@ -15,6 +15,7 @@ from bantuan_iuran.errors import BantuanError, InputError
 from bantuan_iuran.ingest import IngestResult, SourceFile, find_source_files, run_ingest
 from bantuan_iuran.manifest import StageRecord, changed_since, recorded_inputs
 from bantuan_iuran.reasons import STATUSES
+from bantuan_iuran.schemas import IngestedRows, ValidatedRows
 from bantuan_iuran.workdir import (
     ensure_private_dir,
     read_table,
@@ -118,7 +119,7 @@ def validate_stage(
     from bantuan_iuran.registry import RegistryExtract, read_enrolled
     from bantuan_iuran.validate import first_registry_keys, run_validate, second_registry_keys
 
-    ingested = read_table(workdir / INGESTED, "ingest")
+    ingested = read_table(workdir / INGESTED, "ingest", IngestedRows)
     outcome = ValidateOutcome(warnings=_stale(workdir, "ingest", [INGESTED], "ingest"))
     outcome.warnings.extend(_changed_sources(workdir))
     record = _start(workdir, "validate", settings)
@@ -201,7 +202,7 @@ def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> R
         write_summary_workbook,
     )
 
-    validated = read_table(workdir / VALIDATED, "validate")
+    validated = read_table(workdir / VALIDATED, "validate", ValidatedRows)
     outcome = ReportOutcome(warnings=_stale(workdir, "validate", [VALIDATED], "validate"))
     record = _start(workdir, "report", settings)
     record.read(workdir / VALIDATED, VALIDATED)

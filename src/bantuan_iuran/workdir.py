@@ -12,10 +12,14 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from bantuan_iuran.errors import InputError
+
+if TYPE_CHECKING:
+    from pandera.pandas import DataFrameModel
 
 PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
@@ -86,7 +90,17 @@ def inert_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def read_table(path: Path, stage_hint: str) -> pd.DataFrame:
+def read_table(
+    path: Path, stage_hint: str, schema: type[DataFrameModel] | None = None
+) -> pd.DataFrame:
+    """A stage table, checked against its schema: a damaged or foreign file is one message."""
     if not path.exists():
         raise InputError(f"{path} does not exist.", hint=f"Run `bantuan {stage_hint}` first.")
-    return pd.read_parquet(path)
+    try:
+        frame = pd.read_parquet(path)
+        return schema.validate(frame) if schema is not None else frame
+    except Exception as exc:  # pyarrow and pandera raise many types for a damaged table
+        raise InputError(
+            f"{path.name} cannot be used ({type(exc).__name__}: {str(exc)[:200]}).",
+            hint=f"Run `bantuan {stage_hint}` again.",
+        ) from exc
