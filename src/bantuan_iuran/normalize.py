@@ -153,6 +153,7 @@ def _make_date(parts: tuple[str, ...], order: str) -> date | None:
         return None
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize_date(value: object) -> str:
     """ISO text of `parse_date`, '' when unreadable; ISO input comes back unchanged."""
     parsed = parse_date(value)

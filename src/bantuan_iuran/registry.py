@@ -11,6 +11,7 @@ the batch, not the registry.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass, field
@@ -162,7 +163,8 @@ def _csv_dataset(path: Path) -> ds.Dataset:
         head = handle.read(1 << 16)
     encoding = "utf-8"
     try:
-        text = head.decode("utf-8-sig")
+        # Incremental: a character cut at the end of the 64 KB head is not an error.
+        text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
     except UnicodeDecodeError as exc:
         if head.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise InputError(f"The {REGISTRY} {path.name} is UTF-16: save it as UTF-8.") from exc
