@@ -126,8 +126,9 @@ def validate_stage(
     record.read(workdir / INGESTED, INGESTED)
     extract = RegistryExtract(dukcapil, settings)
     first_keys = first_registry_keys(ingested)
-    first = extract.rows(first_keys)
-    registry = extract.rows(first_keys | second_registry_keys(ingested, first, settings))
+    keys = first_keys | second_registry_keys(ingested, extract.rows(first_keys), settings)
+    registry = extract.rows(keys)
+    del keys
     record.read(dukcapil)
     if enrolled:
         enrolled_niks = read_enrolled(enrolled, settings)

@@ -138,6 +138,8 @@ class RegistryExtract:
         except (pa.ArrowInvalid, OSError) as exc:
             raise InputError(f"The {REGISTRY} cannot be read: {exc}") from exc
         raw = table.cast(pa.schema([(n, pa.string()) for n in table.column_names])).to_pandas()
+        del table
+        pa.default_memory_pool().release_unused()  # hand the scan's buffers back at once
         return canonical_registry(raw.fillna(""), self.settings)
 
 
