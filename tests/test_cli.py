@@ -137,3 +137,13 @@ def test_config_prints_the_documented_defaults() -> None:
     result = runner.invoke(app, ["config"])
     assert result.exit_code == 0
     assert "name_min_similarity = 85" in result.output
+
+
+def test_a_report_for_another_year_than_validated_warns(tmp_path: Path) -> None:
+    runner.invoke(
+        app, ["run", str(SAMPLE / "desa" / "PULE"), "-d", str(SAMPLE / "dukcapil.parquet"),
+              "-w", str(tmp_path), "--year", "2027"]
+    )  # fmt: skip
+    result = runner.invoke(app, ["report", "-w", str(tmp_path), "--year", "2028"])
+    assert result.exit_code == 0
+    assert "validated for 2027" in result.output.replace("\n", " ")

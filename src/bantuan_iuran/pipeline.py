@@ -13,7 +13,7 @@ import pandas as pd
 from bantuan_iuran.config import Settings
 from bantuan_iuran.errors import BantuanError, InputError
 from bantuan_iuran.ingest import IngestResult, SourceFile, find_source_files, run_ingest
-from bantuan_iuran.manifest import StageRecord, changed_since, recorded_inputs
+from bantuan_iuran.manifest import StageRecord, changed_since, read_manifest, recorded_inputs
 from bantuan_iuran.reasons import STATUSES
 from bantuan_iuran.schemas import IngestedRows, ValidatedRows
 from bantuan_iuran.workdir import (
@@ -178,6 +178,18 @@ def _changed_sources(workdir: Path) -> list[str]:
     ]
 
 
+def _year_mismatch(workdir: Path, year: int) -> list[str]:
+    """Ages and enrolment were judged for the year validation ran with."""
+    validate = read_manifest(workdir).get("stages", {}).get("validate", {})
+    validated_for = validate.get("config", {}).get("programme", {}).get("year")
+    if validated_for is None or int(validated_for) == year:
+        return []
+    return [
+        f"The rows were validated for {validated_for} (ages on 1 January {validated_for}) but "
+        f"the report is for {year}: run `bantuan validate --year {year}` first."
+    ]
+
+
 @dataclass
 class ReportOptions:
     year: int
@@ -205,6 +217,7 @@ def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> R
 
     validated = read_table(workdir / VALIDATED, "validate", ValidatedRows)
     outcome = ReportOutcome(warnings=_stale(workdir, "validate", [VALIDATED], "validate"))
+    outcome.warnings.extend(_year_mismatch(workdir, options.year))
     record = _start(workdir, "report", settings)
     record.read(workdir / VALIDATED, VALIDATED)
     previous = None
