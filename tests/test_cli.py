@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bantuan_iuran.cli import app
-from helpers import SAMPLE
+from helpers import ROOT, SAMPLE
 
 runner = CliRunner()
 COMMANDS = ("ingest", "validate", "report", "run", "sample", "config")
@@ -147,3 +147,11 @@ def test_a_report_for_another_year_than_validated_warns(tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", "-w", str(tmp_path), "--year", "2028"])
     assert result.exit_code == 0
     assert "validated for 2027" in result.output.replace("\n", " ")
+
+
+def test_the_example_config_is_valid() -> None:
+    from bantuan_iuran.config import load_settings, read_user_config
+
+    example = ROOT / "examples" / "bantuan.toml"
+    assert load_settings(example).programme.year == 2027
+    assert read_user_config(example)["run"]["sources"] == ["../data/sample/desa"]

@@ -75,6 +75,10 @@ def test_title_rows_merged_header_totals_and_signature(tmp_path: Path, settings)
         "numbering", "blank", "total", "signature", "signature", "signature", "signature"
     ]  # fmt: skip
     assert result.log["dropped"].sum() == len(result.dropped)
+    assert result.dropped["text"].tolist()[2:4] == [
+        "JUMLAH | 2 orang",
+        "Trenggalek, 14 Oktober 2026",
+    ]
 
 
 def test_combined_place_date_column_and_village_from_title_only(tmp_path: Path, settings) -> None:

@@ -83,6 +83,7 @@ class DroppedRows(_Provenance):
     kind: Series[str] = pa.Field(
         isin=["blank", "header", "numbering", "total", "signature", "other"]
     )
+    text: Series[str]
 
 
 class RegistryTable(_Table):

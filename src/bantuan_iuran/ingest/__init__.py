@@ -18,6 +18,7 @@ from bantuan_iuran.config import Settings
 from bantuan_iuran.ingest.cells import INPUT_SUFFIXES, Sheet, UnreadableFile, read_sheets
 from bantuan_iuran.ingest.layout import Layout, alias_lookup, cell_at, classify_row, find_layout
 from bantuan_iuran.ingest.village import identify_village
+from bantuan_iuran.nik import mask_numbers
 from bantuan_iuran.normalize import split_place_date, split_rt_rw
 from bantuan_iuran.schemas import APPLICANT_FIELDS, DroppedRows, IngestedRows, IngestLog
 
@@ -208,11 +209,14 @@ def _classify_rows(sheet: Sheet, layout: Layout, lookup: dict[str, str]) -> dict
 
 
 def _dropped(source: SourceFile, sheet: Sheet, index: int, kind: str) -> dict[str, object]:
+    """A row left out, with what it said (ID numbers masked) so a reader can check the call."""
+    text = " | ".join(c.text for c in sheet.rows[index] if c.text)
     return {
         "source_file": source.relative,
         "source_sheet": sheet.name,
         "source_row": index + 1,
         "kind": kind,
+        "text": mask_numbers(text)[:120],
     }
 
 
