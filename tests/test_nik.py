@@ -1,7 +1,7 @@
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from bantuan_iuran.nik import (
@@ -98,3 +98,15 @@ def test_nik_functions_never_raise_on_any_text(text: str) -> None:
 def test_any_sixteen_digits_decode_without_raising(nik: str) -> None:
     facts = decode_nik(nik, 2027)
     assert facts.problem in ("", "NIK_INVALID")
+
+
+@given(
+    st.from_regex(r"\A[1-9][0-9]{15}\Z"),
+    st.sampled_from(["{}", "'{}", " {} ", "{}.0"]),
+    st.sampled_from(["", " ", ".", "-"]),
+)
+def test_any_way_a_clerk_types_a_nik_cleans_back_to_it(nik: str, frame: str, separator: str):
+    assume(not (frame == "{}.0" and separator in ".-"))  # a number cell has no groups
+    typed = separator.join(nik[i : i + 4] for i in range(0, 16, 4))
+    reading = read_nik(frame.format(typed))
+    assert (reading.nik, reading.problem, reading.known_digits) == (nik, "", 16)

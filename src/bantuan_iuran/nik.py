@@ -58,7 +58,7 @@ def clean_nik(raw: str) -> str:
     >>> clean_nik("3503012345678900.0")
     '3503012345678900'
     """
-    text = raw.strip()
+    text = re.sub(r"[\s'`‘’\u00a0]+", "", raw)
     decimal = _TRAILING_ZERO_DECIMAL.match(text)
     if decimal:
         text = decimal.group(1)
