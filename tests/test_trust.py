@@ -249,11 +249,18 @@ def test_a_stage_warns_when_its_inputs_changed_since_the_previous_one(tmp_path: 
     result = runner.invoke(
         app, ["validate", "-w", str(work), "-d", str(SAMPLE / "dukcapil.parquet")]
     )
-    assert "changed since `bantuan ingest`" in result.output.replace("\n", " ")
+    assert "village file(s) changed since `bantuan ingest`" in result.output.replace("\n", " ")
     table = pd.read_parquet(work / "validated.parquet")
     table.iloc[:5].to_parquet(work / "validated.parquet")
     result = runner.invoke(app, ["report", "-w", str(work)])
-    assert "validated.parquet changed since `bantuan validate`" in result.output.replace("\n", " ")
+    assert "validated.parquet changed since the last `bantuan validate`" in result.output.replace(
+        "\n", " "
+    )
+    runner.invoke(app, ["ingest", str(source), "-w", str(work)])
+    result = runner.invoke(app, ["report", "-w", str(work)])
+    assert "ingested.parquet changed since the last `bantuan validate`" in result.output.replace(
+        "\n", " "
+    )
 
 
 KILL_DURING_WRITE = """

@@ -163,7 +163,7 @@ def _reconciled(ingested: pd.DataFrame, validated: pd.DataFrame) -> dict[str, in
 
 def _stale(workdir: Path, stage: str, names: list[str], command: str) -> list[str]:
     return [
-        f"{name} changed since `bantuan {command}` wrote it: run `bantuan {command}` again."
+        f"{name} changed since the last `bantuan {command}`: run `bantuan {command}` again."
         for name in changed_since(workdir, stage, names)
     ]
 
@@ -216,7 +216,9 @@ def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> R
     )
 
     validated = read_table(workdir / VALIDATED, "validate", ValidatedRows)
-    outcome = ReportOutcome(warnings=_stale(workdir, "validate", [VALIDATED], "validate"))
+    # Ingested again since validation? Then the validated rows are an older batch.
+    stale = _stale(workdir, "validate", [INGESTED, VALIDATED], "validate")
+    outcome = ReportOutcome(warnings=stale)
     outcome.warnings.extend(_year_mismatch(workdir, options.year))
     record = _start(workdir, "report", settings)
     record.read(workdir / VALIDATED, VALIDATED)
