@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from bantuan_iuran.atomic import atomic_path
 from bantuan_iuran.excel import (
     formats,
     new_workbook,
@@ -20,7 +21,6 @@ from bantuan_iuran.excel import (
     write_text_row,
 )
 from bantuan_iuran.frames import plain_columns
-from bantuan_iuran.workdir import atomic_path
 
 _COLUMNS = (
     ("No", 5),

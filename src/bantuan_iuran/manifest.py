@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bantuan_iuran import __version__
-from bantuan_iuran.workdir import atomic_path
+from bantuan_iuran.atomic import atomic_path
 
 MANIFEST = "manifest.json"
 

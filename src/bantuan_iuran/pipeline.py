@@ -10,19 +10,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from bantuan_iuran.atomic import ensure_private_dir, remove_stale_temporaries
 from bantuan_iuran.config import Settings
 from bantuan_iuran.errors import BantuanError, InputError
 from bantuan_iuran.ingest import IngestResult, SourceFile, find_source_files, run_ingest
 from bantuan_iuran.manifest import StageRecord, changed_since, read_manifest, recorded_inputs
 from bantuan_iuran.reasons import STATUSES
 from bantuan_iuran.schemas import IngestedRows, ValidatedRows
-from bantuan_iuran.workdir import (
-    ensure_private_dir,
-    read_table,
-    remove_stale_temporaries,
-    write_csv,
-    write_parquet,
-)
+from bantuan_iuran.workdir import read_table, write_csv, write_parquet
 
 INGESTED = "ingested.parquet"
 VALIDATED = "validated.parquet"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from bantuan_iuran.atomic import atomic_path
 from bantuan_iuran.excel import (
     formats,
     new_workbook,
@@ -17,7 +18,6 @@ from bantuan_iuran.excel import (
 from bantuan_iuran.frames import plain_columns
 from bantuan_iuran.reasons import INELIGIBLE, REASONS
 from bantuan_iuran.report import ReportResult
-from bantuan_iuran.workdir import atomic_path
 
 _MONTHS = "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"
 MONTH_NAMES = _MONTHS.split()

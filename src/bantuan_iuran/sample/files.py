@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from bantuan_iuran.atomic import atomic_path
 from bantuan_iuran.sample.batch import Listing
-from bantuan_iuran.workdir import atomic_path
 
 _MONTHS_ID = (
     "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember".split()

@@ -1,0 +1,52 @@
+"""Files written atomically and privately: the one place for both rules.
+
+Every output is written to a temporary file in the same folder and renamed into place, so a
+crash leaves the previous output or none, never half a file. Work files hold personal data and
+are created readable by their owner only. No pandas here: workbook writers in other processes
+import this module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create `path` and any missing parents readable by the owner only."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(mode=PRIVATE_DIR, exist_ok=True)
+        folder.chmod(PRIVATE_DIR)
+    if not missing:
+        path.chmod(PRIVATE_DIR)
+    return path
+
+
+def remove_stale_temporaries(workdir: Path) -> list[Path]:
+    """Temporary files a killed run left behind (never a finished output)."""
+    stale = sorted(workdir.rglob(".*.tmp")) if workdir.exists() else []
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A temporary path beside `target`; renamed onto it only when the block succeeds."""
+    ensure_private_dir(target.parent)
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        temporary.chmod(PRIVATE_FILE)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
