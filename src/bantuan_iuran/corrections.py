@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from bantuan_iuran.atomic import atomic_path
 from bantuan_iuran.excel import (
-    formats,
-    new_workbook,
+    WorkbookJob,
     print_landscape,
     set_widths,
     write_text_row,
+    write_workbooks,
 )
-from bantuan_iuran.frames import plain_columns
+
+if TYPE_CHECKING:  # no pandas at import: the workbooks are laid out in worker processes
+    import pandas as pd
 
 _COLUMNS = (
     ("No", 5),
@@ -40,6 +40,7 @@ _COLUMNS = (
     ("Kemiripan nama (%)", 10),
 )
 UNKNOWN_VILLAGE = "_DESA_TIDAK_DIKENALI"
+_WIDTHS = [width for _, width in _COLUMNS]
 
 
 def correction_path(outdir: Path, kecamatan: str, desa: str) -> Path:
@@ -54,32 +55,51 @@ def write_correction_workbooks(
     validated: pd.DataFrame, ingested: pd.DataFrame, outdir: Path, year: int
 ) -> list[Path]:
     """One workbook per village with rows to fix or rows turned down; returns the paths."""
-    sent = ingested[["row_id", "nik_raw", "name", "birth_date"]]
-    rows = validated.merge(sent, on="row_id", how="left", suffixes=("", "_sent"))
-    rows = plain_columns(rows[rows["status"] != "eligible"])
-    written = []
-    for (kecamatan, desa, source), group in rows.groupby(
-        [rows["kecamatan"], rows["desa"], rows["source_file"].where(rows["desa"] == "", "")],
-        sort=True,
-    ):
+    jobs = [
+        WorkbookJob(
+            correction_path(outdir, kecamatan, desa), _layout, (rows, desa, kecamatan, year)
+        )
+        for (kecamatan, desa), rows in _rows_by_village(validated, ingested)
+    ]
+    return write_workbooks(sorted(jobs, key=lambda job: job.target))
+
+
+_FIELDS = [
+    "status", "kecamatan", "desa", "kode_desa", "source_file", "source_sheet", "source_row",
+    "reasons", "reason_text", "reason_detail", "nik_suggested", "suggestion_basis",
+    "registry_name", "registry_birth_date", "registry_kode_desa", "registry_desa",
+    "name_similarity",
+]  # fmt: skip
+_SENT = {"nik_raw": "nik_raw", "name": "name_sent", "birth_date": "birth_date_sent"}
+
+
+def _rows_by_village(
+    validated: pd.DataFrame, ingested: pd.DataFrame
+) -> list[tuple[tuple[str, str], list[dict[str, Any]]]]:
+    """The rows not eligible as plain records, with the values the village sent, per village
+    in file order; rows of an unknown village go under their file's name."""
+    sent = ingested[["row_id", *_SENT]].rename(columns=_SENT)
+    rows = validated.loc[validated["status"] != "eligible", ["row_id", *_FIELDS]]
+    rows = rows.merge(sent, on="row_id", how="left")
+    similarity = rows["name_similarity"].map(lambda v: "" if v != v else f"{v:.0f}")
+    villages: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for record in rows.assign(name_similarity=similarity).to_dict("records"):
+        kecamatan, desa = record["kecamatan"], record["desa"]
         if not desa:
-            kecamatan, desa = UNKNOWN_VILLAGE, Path(source).stem
-        path = correction_path(outdir, kecamatan, desa)
-        with atomic_path(path) as tmp:
-            _write_workbook(tmp, group, desa, kecamatan, year)
-        written.append(path)
-    return written
+            kecamatan, desa = UNKNOWN_VILLAGE, Path(record["source_file"]).stem
+        villages.setdefault((kecamatan, desa), []).append(record)
+    return list(villages.items())
 
 
-def _write_workbook(path: Path, rows: pd.DataFrame, desa: str, kecamatan: str, year: int) -> None:
-    workbook = new_workbook(path)
-    styles = formats(workbook)
+def _layout(
+    workbook, styles, rows: list[dict[str, Any]], desa: str, kecamatan: str, year: int
+) -> None:
     for status, title in (
         ("needs_fix", "Perlu diperbaiki"),
         ("ineligible", "Tidak memenuhi syarat"),
     ):
-        subset = rows[rows["status"] == status]
-        if subset.empty:
+        subset = [row for row in rows if row["status"] == status]
+        if not subset:
             continue
         sheet = workbook.add_worksheet(title)
         sheet.write_string(
@@ -101,39 +121,40 @@ def _write_workbook(path: Path, rows: pd.DataFrame, desa: str, kecamatan: str, y
         )
         write_text_row(sheet, 3, [c for c, _ in _COLUMNS], styles["header"])
         sheet.set_row(3, 30)
-        for offset, row in enumerate(subset.itertuples(index=False), start=1):
-            _write_row(sheet, 3 + offset, offset, row, styles)
-        set_widths(sheet, [w for _, w in _COLUMNS])
+        for number, row in enumerate(subset, start=1):
+            _write_row(sheet, 3 + number, number, row, styles)
+        set_widths(sheet, _WIDTHS)
         sheet.freeze_panes(4, 0)
         sheet.autofilter(3, 0, 3 + len(subset), len(_COLUMNS) - 1)
         print_landscape(sheet, 3)
-    workbook.close()
 
 
-def _write_row(sheet, row_index: int, number: int, row, styles) -> None:
-    name_differs = "NAME_MISMATCH" in row.reasons
-    date_differs = "BIRTHDATE_MISMATCH" in row.reasons
-    village_differs = bool(row.registry_kode_desa) and row.registry_kode_desa != row.kode_desa
+def _write_row(sheet, row_index: int, number: int, row: dict[str, Any], styles) -> None:
+    name_differs = "NAME_MISMATCH" in row["reasons"]
+    date_differs = "BIRTHDATE_MISMATCH" in row["reasons"]
+    village_differs = (
+        bool(row["registry_kode_desa"]) and row["registry_kode_desa"] != row["kode_desa"]
+    )
     cells = [
-        (number, "text"),
-        (row.source_file, "text"),
-        (row.source_sheet, "text"),
-        (row.source_row, "text"),
-        (row.nik_raw, "differs" if row.nik_suggested else "text"),
-        (row.name_sent, "differs" if name_differs else "text"),
-        (row.birth_date_sent, "differs" if date_differs else "text"),
-        (row.reasons.replace(";", ", "), "text"),
-        (" ".join(filter(None, [row.reason_text, row.reason_detail])), "text"),
-        (row.nik_suggested, "text"),
-        (row.suggestion_basis, "text"),
-        (row.registry_name, "differs" if name_differs else "text"),
-        (row.registry_birth_date, "differs" if date_differs else "text"),
-        (row.registry_desa, "differs" if village_differs else "text"),
-        ("" if pd.isna(row.name_similarity) else f"{row.name_similarity:.0f}", "text"),
+        (str(number), "text"),
+        (row["source_file"], "text"),
+        (row["source_sheet"], "text"),
+        (str(row["source_row"]), "text"),
+        (row["nik_raw"], "differs" if row["nik_suggested"] else "text"),
+        (row["name_sent"], "differs" if name_differs else "text"),
+        (row["birth_date_sent"], "differs" if date_differs else "text"),
+        (row["reasons"].replace(";", ", "), "text"),
+        (" ".join(filter(None, [row["reason_text"], row["reason_detail"]])), "text"),
+        (row["nik_suggested"], "text"),
+        (row["suggestion_basis"], "text"),
+        (row["registry_name"], "differs" if name_differs else "text"),
+        (row["registry_birth_date"], "differs" if date_differs else "text"),
+        (row["registry_desa"], "differs" if village_differs else "text"),
+        (row["name_similarity"], "text"),
     ]
     for column, (value, style) in enumerate(cells):
-        sheet.write_string(row_index, column, str(value), styles[style])
-    sheet.set_row(row_index, row_height([str(v) for v, _ in cells], [w for _, w in _COLUMNS]))
+        sheet.write_string(row_index, column, value, styles[style])
+    sheet.set_row(row_index, row_height([value for value, _ in cells], _WIDTHS))
 
 
 LINE_HEIGHT = 15

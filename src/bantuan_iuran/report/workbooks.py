@@ -3,19 +3,21 @@ waiting list. Layout only: every figure comes from the report tables."""
 
 from __future__ import annotations
 
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from bantuan_iuran.atomic import atomic_path
 from bantuan_iuran.excel import (
-    formats,
-    new_workbook,
+    WorkbookJob,
+    list_layout,
     print_landscape,
     set_widths,
     write_text_row,
+    write_workbook,
 )
-from bantuan_iuran.frames import plain_columns
 from bantuan_iuran.reasons import INELIGIBLE, REASONS
 from bantuan_iuran.report import ReportResult
 
@@ -47,72 +49,75 @@ def period_text(report: ReportResult) -> str:
     return f"{span} {report.year} ({report.months} bulan)"
 
 
+_DECREE_FIELDS = [
+    "kecamatan", "desa", "nik", "name", "birth_place", "birth_date", "sex", "address", "rt", "rw",
+    "months", "premium_monthly", "premium_total",
+]  # fmt: skip
+
+
 def write_decree_attachment(report: ReportResult, path: Path, regency: str) -> None:
     """Numbered rows grouped by kecamatan and desa, subtotals and a grand total, print-ready."""
-    with atomic_path(path) as tmp:
-        workbook = new_workbook(tmp)
-        styles = formats(workbook)
-        sheet = workbook.add_worksheet("Lampiran")
-        sheet.write_string(0, 0, f"LAMPIRAN KEPUTUSAN BUPATI {regency.upper()}", styles["title"])
-        sheet.write_string(
-            1,
-            0,
-            "DAFTAR PENERIMA BANTUAN IURAN JAMINAN SOSIAL KETENAGAKERJAAN (BPJS KETENAGAKERJAAN) "
-            f"TAHUN {report.year}, PERIODE {period_text(report).upper()}",
-            styles["subtitle"],
-        )
-        write_text_row(sheet, 3, [c for c, _ in _PERSON_COLUMNS], styles["header"])
-        sheet.set_row(3, 30)
-        row = 4
-        number = 0
-        for kecamatan, in_kecamatan in plain_columns(report.selected).groupby(
-            "kecamatan", sort=True
-        ):
-            sheet.write_string(row, 0, f"KECAMATAN {kecamatan.upper()}", styles["bold"])
+    heading = (
+        f"LAMPIRAN KEPUTUSAN BUPATI {regency.upper()}",
+        "DAFTAR PENERIMA BANTUAN IURAN JAMINAN SOSIAL KETENAGAKERJAAN (BPJS KETENAGAKERJAAN) "
+        f"TAHUN {report.year}, PERIODE {period_text(report).upper()}",
+    )
+    # `selected` is in kecamatan, desa, file order: the groups below are contiguous.
+    people = report.selected[_DECREE_FIELDS].to_dict("records")
+    write_workbook(WorkbookJob(path, _decree_layout, (heading, people)))
+
+
+def _decree_layout(workbook, styles, heading: tuple[str, str], people: list[dict]) -> None:
+    sheet = workbook.add_worksheet("Lampiran")
+    sheet.write_string(0, 0, heading[0], styles["title"])
+    sheet.write_string(1, 0, heading[1], styles["subtitle"])
+    write_text_row(sheet, 3, [c for c, _ in _PERSON_COLUMNS], styles["header"])
+    sheet.set_row(3, 30)
+    row, number = 4, 0
+    for kecamatan, group in groupby(people, key=itemgetter("kecamatan")):
+        in_kecamatan = list(group)
+        sheet.write_string(row, 0, f"KECAMATAN {kecamatan.upper()}", styles["bold"])
+        row += 1
+        for desa, in_desa in groupby(in_kecamatan, key=itemgetter("desa")):
+            in_desa = list(in_desa)
+            sheet.write_string(row, 0, f"DESA/KELURAHAN {desa.upper()}", styles["bold"])
             row += 1
-            for desa, in_desa in in_kecamatan.groupby("desa", sort=True):
-                sheet.write_string(row, 0, f"DESA/KELURAHAN {desa.upper()}", styles["bold"])
+            for person in in_desa:
+                number += 1
+                _person_row(sheet, row, number, person, styles)
                 row += 1
-                for person in in_desa.itertuples(index=False):
-                    number += 1
-                    _person_row(sheet, row, number, person, styles)
-                    row += 1
-                row = _total_row(sheet, row, f"Jumlah Desa {desa}", in_desa, styles)
-            row = _total_row(sheet, row, f"Jumlah Kecamatan {kecamatan}", in_kecamatan, styles)
-        _total_row(sheet, row, "JUMLAH SELURUHNYA", report.selected, styles)
-        set_widths(sheet, [w for _, w in _PERSON_COLUMNS])
-        sheet.freeze_panes(4, 0)
-        print_landscape(sheet, 3)
-        workbook.close()
+            row = _total_row(sheet, row, f"Jumlah Desa {desa}", in_desa, styles)
+        row = _total_row(sheet, row, f"Jumlah Kecamatan {kecamatan}", in_kecamatan, styles)
+    _total_row(sheet, row, "JUMLAH SELURUHNYA", people, styles)
+    set_widths(sheet, [w for _, w in _PERSON_COLUMNS])
+    sheet.freeze_panes(4, 0)
+    print_landscape(sheet, 3)
 
 
-def _person_row(sheet, row: int, number: int, person, styles) -> None:
+def _person_row(sheet, row: int, number: int, person: dict[str, Any], styles) -> None:
     write_text_row(
         sheet,
         row,
         [
             number,
-            person.nik,
-            person.name,
-            person.birth_place,
-            _date_id(person.birth_date),
-            person.sex,
-            person.address,
-            "/".join(filter(None, [person.rt, person.rw])),
+            person["nik"],
+            person["name"],
+            person["birth_place"],
+            _date_id(person["birth_date"]),
+            person["sex"],
+            person["address"],
+            "/".join(filter(None, [person["rt"], person["rw"]])),
         ],
         styles["text"],
     )
-    for column, value in (
-        (8, person.months),
-        (9, person.premium_monthly),
-        (10, person.premium_total),
-    ):
-        sheet.write_number(row, column, int(value), styles["number"])
+    for column, field in enumerate(("months", "premium_monthly", "premium_total"), start=8):
+        sheet.write_number(row, column, int(person[field]), styles["number"])
 
 
-def _total_row(sheet, row: int, label: str, people: pd.DataFrame, styles) -> int:
+def _total_row(sheet, row: int, label: str, people: list[dict[str, Any]], styles) -> int:
+    total = sum(int(person["premium_total"]) for person in people)
     sheet.write_string(row, 2, f"{label}: {len(people):,} orang".replace(",", "."), styles["bold"])
-    sheet.write_number(row, 10, int(people["premium_total"].sum()), styles["bold_number"])
+    sheet.write_number(row, 10, total, styles["bold_number"])
     return row + 1
 
 
@@ -123,25 +128,13 @@ def _date_id(iso: str) -> str:
 
 def write_people_workbook(people: pd.DataFrame, path: Path, title: str) -> None:
     """A plain list (the waiting list): one row per person, NIK as text, in the given order."""
-    with atomic_path(path) as tmp:
-        workbook = new_workbook(tmp)
-        styles = formats(workbook)
-        sheet = workbook.add_worksheet("Daftar")
-        sheet.write_string(0, 0, title, styles["title"])
-        headers = ["Urutan", "NIK", "Nama", "Tanggal Lahir", "Desa", "Kecamatan", "File", "Baris"]
-        write_text_row(sheet, 2, headers, styles["header"])
-        for offset, person in enumerate(people.itertuples(index=False), start=3):
-            write_text_row(
-                sheet,
-                offset,
-                [person.priority, person.nik, person.name, _date_id(person.birth_date),
-                 person.desa, person.kecamatan, person.source_file, person.source_row],
-                styles["text"],
-            )  # fmt: skip
-        set_widths(sheet, [8, 19, 28, 12, 16, 14, 30, 7])
-        sheet.freeze_panes(3, 0)
-        print_landscape(sheet, 2)
-        workbook.close()
+    fields = ["priority", "nik", "name", "birth_date", "desa", "kecamatan", "source_file",
+              "source_row"]  # fmt: skip
+    rows = people[fields].assign(birth_date=people["birth_date"].map(_date_id))
+    columns = (("Urutan", 8), ("NIK", 19), ("Nama", 28), ("Tanggal Lahir", 12), ("Desa", 16),
+               ("Kecamatan", 14), ("File", 30), ("Baris", 7))  # fmt: skip
+    rows = list(rows.itertuples(index=False, name=None))
+    write_workbook(WorkbookJob(path, list_layout, ("Daftar", title, columns, rows)))
 
 
 SUMMARY_HEADERS = {
@@ -160,33 +153,32 @@ SUMMARY_HEADERS = {
 
 def write_summary_workbook(report: ReportResult, path: Path) -> None:
     """Per desa and per kecamatan, with native bar charts of people and cost per kecamatan."""
-    villages = report.villages
-    kecamatan = kecamatan_totals(villages)
-    with atomic_path(path) as tmp:
-        workbook = new_workbook(tmp)
-        styles = formats(workbook)
-        _table_sheet(workbook, "Per Desa", villages, styles, report)
-        sheet = _table_sheet(workbook, "Per Kecamatan", kecamatan, styles, report)
-        last = 3 + len(kecamatan) - 1
-        columns = list(kecamatan.columns)
-        for title, column, cell in (
-            ("Peserta dibiayai per kecamatan", "people", "B"),
-            ("Iuran setahun per kecamatan (Rp)", "premium", "J"),
-        ):
-            chart = workbook.add_chart({"type": "bar"})
-            index = columns.index(column)
-            chart.add_series(
-                {
-                    "name": SUMMARY_HEADERS[column],
-                    "categories": ["Per Kecamatan", 3, 0, last, 0],
-                    "values": ["Per Kecamatan", 3, index, last, index],
-                }
-            )
-            chart.set_title({"name": title})
-            chart.set_legend({"none": True})
-            chart.set_size({"width": 560, "height": 420})
-            sheet.insert_chart(f"{cell}{last + 4}", chart)
-        workbook.close()
+    write_workbook(WorkbookJob(path, _summary_layout, (report,)))
+
+
+def _summary_layout(workbook, styles, report: ReportResult) -> None:
+    kecamatan = kecamatan_totals(report.villages)
+    _table_sheet(workbook, "Per Desa", report.villages, styles, report)
+    sheet = _table_sheet(workbook, "Per Kecamatan", kecamatan, styles, report)
+    last = 3 + len(kecamatan) - 1
+    columns = list(kecamatan.columns)
+    for title, column, cell in (
+        ("Peserta dibiayai per kecamatan", "people", "B"),
+        ("Iuran setahun per kecamatan (Rp)", "premium", "J"),
+    ):
+        chart = workbook.add_chart({"type": "bar"})
+        index = columns.index(column)
+        chart.add_series(
+            {
+                "name": SUMMARY_HEADERS[column],
+                "categories": ["Per Kecamatan", 3, 0, last, 0],
+                "values": ["Per Kecamatan", 3, index, last, index],
+            }
+        )
+        chart.set_title({"name": title})
+        chart.set_legend({"none": True})
+        chart.set_size({"width": 560, "height": 420})
+        sheet.insert_chart(f"{cell}{last + 4}", chart)
 
 
 def kecamatan_totals(villages: pd.DataFrame) -> pd.DataFrame:
