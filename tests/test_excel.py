@@ -1,3 +1,5 @@
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -67,3 +69,13 @@ def test_few_workbooks_are_written_in_this_process(tmp_path: Path, two_cores: li
     paths = write_workbooks(jobs(tmp_path, 3))
     assert two_cores == [tmp_path / f"desa_{n:02d}.xlsx" for n in (2, 1, 0)]
     assert_readable(paths)
+
+
+def test_helper_processes_start_without_pandas() -> None:
+    """A helper loads the layout modules only: loading pandas there would cost more than the
+    helper saves."""
+    check = (
+        "import sys, bantuan_iuran.excel, bantuan_iuran.corrections; "
+        "sys.exit('pandas' in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", check], check=False).returncode == 0

@@ -18,6 +18,7 @@ from bantuan_iuran.excel import (
     write_text_row,
     write_workbooks,
 )
+from bantuan_iuran.frames import records
 
 if TYPE_CHECKING:  # no pandas at import: the workbooks are laid out in worker processes
     import pandas as pd
@@ -83,7 +84,7 @@ def _rows_by_village(
     rows = rows.merge(sent, on="row_id", how="left")
     similarity = rows["name_similarity"].map(lambda v: "" if v != v else f"{v:.0f}")
     villages: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for record in rows.assign(name_similarity=similarity).to_dict("records"):
+    for record in records(rows.assign(name_similarity=similarity), [*_FIELDS, *_SENT.values()]):
         kecamatan, desa = record["kecamatan"], record["desa"]
         if not desa:
             kecamatan, desa = UNKNOWN_VILLAGE, Path(record["source_file"]).stem

@@ -18,6 +18,7 @@ from bantuan_iuran.excel import (
     write_text_row,
     write_workbook,
 )
+from bantuan_iuran.frames import records
 from bantuan_iuran.reasons import INELIGIBLE, REASONS
 from bantuan_iuran.report import ReportResult
 
@@ -63,7 +64,7 @@ def write_decree_attachment(report: ReportResult, path: Path, regency: str) -> N
         f"TAHUN {report.year}, PERIODE {period_text(report).upper()}",
     )
     # `selected` is in kecamatan, desa, file order: the groups below are contiguous.
-    people = report.selected[_DECREE_FIELDS].to_dict("records")
+    people = records(report.selected, _DECREE_FIELDS)
     write_workbook(WorkbookJob(path, _decree_layout, (heading, people)))
 
 
