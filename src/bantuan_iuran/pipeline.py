@@ -121,9 +121,10 @@ def validate_stage(
     record.read(workdir / INGESTED, INGESTED)
     extract = RegistryExtract(dukcapil, settings)
     first_keys = first_registry_keys(ingested)
-    keys = first_keys | second_registry_keys(ingested, extract.rows(first_keys), settings)
-    registry = extract.rows(keys)
-    del keys
+    first = extract.rows(first_keys)
+    more_keys = second_registry_keys(ingested, first, settings)
+    registry = extract.more_rows(first, first_keys, more_keys)
+    del first, more_keys
     record.read(dukcapil)
     if enrolled:
         enrolled_niks = read_enrolled(enrolled, settings)
