@@ -8,8 +8,9 @@ digit apart, so a look-alike with another name is never suggested.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 from rapidfuzz import fuzz
@@ -88,6 +89,7 @@ class RegistryIndex:
 SHORT_WORD = 4
 
 
+@lru_cache(maxsize=1 << 16)
 def name_similarity(a: str, b: str) -> float:
     """0-100 between two normalised names. Word order does not matter ('SUKARNO MUHAMAD' is
     'MUHAMAD SUKARNO'), and the score is no higher than its weakest word: 'TRI WIBOWO' and
@@ -120,7 +122,8 @@ def last_digit_variants(nik: str) -> list[str]:
     return [nik[:15] + d for d in DIGITS]
 
 
-def one_digit_variants(nik: str) -> list[str]:
+@lru_cache(maxsize=1 << 14)
+def one_digit_variants(nik: str) -> tuple[str, ...]:
     """Every NIK one typed digit away: one digit wrong, or two neighbours swapped."""
     variants = {nik[:i] + d + nik[i + 1 :] for i in range(len(nik)) for d in DIGITS if d != nik[i]}
     variants |= {
@@ -128,7 +131,7 @@ def one_digit_variants(nik: str) -> list[str]:
         for i in range(len(nik) - 1)
         if nik[i] != nik[i + 1]
     }
-    return sorted(variants)
+    return tuple(sorted(variants))
 
 
 def choose(positions: list[int], index: RegistryIndex, basis: str) -> Suggestion:
@@ -142,7 +145,7 @@ def choose(positions: list[int], index: RegistryIndex, basis: str) -> Suggestion
 
 
 def suggest_from_nik_variants(
-    index: RegistryIndex, variants: list[str], name: str, birth_date: str, basis: str
+    index: RegistryIndex, variants: Sequence[str], name: str, birth_date: str, basis: str
 ) -> Suggestion:
     """Candidates among NIKs close to the one written, confirmed by name (and the stated birth
     date when there is one)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from bantuan_iuran import reference
 
@@ -65,6 +66,7 @@ def clean_nik(raw: str) -> str:
     return _SEPARATORS.sub("", text)
 
 
+@lru_cache(maxsize=1 << 16)
 def read_nik(raw: str, is_number: bool = False) -> NikReading:
     """Clean a NIK cell and say how far Excel may have damaged it.
 
@@ -101,6 +103,7 @@ def nik_birth_date(nik: str, reference_year: int) -> tuple[date | None, str]:
         return None, sex
 
 
+@lru_cache(maxsize=1 << 16)
 def decode_nik(nik: str, reference_year: int) -> NikFacts:
     """Check a 16-digit NIK's region, birth date and serial against the official lists."""
     if len(nik) != NIK_LENGTH or not nik.isascii() or not nik.isdigit():

@@ -37,6 +37,8 @@ _SPACES = re.compile(r"\s+")
 
 
 def _ascii_upper(text: str) -> str:
+    if text.isascii():
+        return text.upper()  # most text: nothing to decompose
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
 
