@@ -4,11 +4,6 @@ stays inert), and a few formats used throughout."""
 
 from __future__ import annotations
 
-import os
-import pickle
-import subprocess
-import sys
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +12,7 @@ from typing import Any
 import xlsxwriter
 
 from bantuan_iuran.atomic import atomic_path
+from bantuan_iuran.processes import map_shared
 
 _OPTIONS = {
     # Assemble the file in memory: no temporary files per XML part (much faster for many files).
@@ -99,27 +95,10 @@ class WorkbookJob:
     weight: int = 1
 
 
-# Below this many workbooks per process, starting a process costs more than it saves.
-JOBS_PER_HELPER = 16
-_HELPER = "from bantuan_iuran.excel import write_jobs_from_stdin; write_jobs_from_stdin()"
-
-
 def write_workbooks(jobs: Sequence[WorkbookJob]) -> list[Path]:
-    """Writes every job (atomically) and returns the paths in job order.
-
-    xlsxwriter is pure Python and holds the interpreter's lock, so with many workbooks and
-    several cores, helper processes write shares of them beside this one. A helper is a fresh
-    interpreter fed its share through a pipe: nothing re-runs the caller's script, no personal
-    data rests in a temporary file, and a share a helper failed on is written here instead."""
-    shares = _shares(jobs, 1 + min(_cores() - 1, len(jobs) // JOBS_PER_HELPER))
-    helpers = [_start_helper(share) for share in shares[1:]]
-    for job in shares[0]:
-        write_workbook(job)
-    for (process, feeder), share in zip(helpers, shares[1:], strict=True):
-        feeder.join()
-        if process.wait() != 0:
-            for job in share:
-                write_workbook(job)
+    """Writes every job (atomically) and returns the paths in job order; xlsxwriter is pure
+    Python, so many workbooks are shared out among processes (processes.py)."""
+    map_shared(write_workbook, jobs, [job.weight for job in jobs])
     return [job.target for job in jobs]
 
 
@@ -128,51 +107,3 @@ def write_workbook(job: WorkbookJob) -> None:
         workbook = new_workbook(tmp)
         job.layout(workbook, formats(workbook), *job.args)
         workbook.close()
-
-
-def write_jobs_from_stdin() -> None:
-    """A helper process's whole life: read its share, write it, exit 0."""
-    for job in pickle.load(sys.stdin.buffer):
-        write_workbook(job)
-
-
-def _cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def _shares(jobs: Sequence[WorkbookJob], count: int) -> list[list[WorkbookJob]]:
-    """The heaviest job first to the lightest share: shares end close to each other."""
-    shares: list[list[WorkbookJob]] = [[] for _ in range(count)]
-    loads = [0] * count
-    for job in sorted(jobs, key=lambda j: -j.weight):
-        lightest = loads.index(min(loads))
-        shares[lightest].append(job)
-        loads[lightest] += job.weight
-    return shares
-
-
-def _start_helper(share: list[WorkbookJob]) -> tuple[subprocess.Popen, threading.Thread]:
-    package_root = str(Path(__file__).resolve().parents[1])
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-c", _HELPER],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
-    # Fed from a thread: the pipe fills long before the helper has started to read.
-    feeder = threading.Thread(target=_feed, args=(process, share), daemon=True)
-    feeder.start()
-    return process, feeder
-
-
-def _feed(process: subprocess.Popen, share: list[WorkbookJob]) -> None:
-    try:
-        with process.stdin:
-            pickle.dump(share, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-    except OSError:
-        pass  # the helper died early: its exit code says so, and its share is written here

@@ -8,19 +8,6 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.typing import Series
 
-# The applicant fields a village file may hold, as text exactly as read.
-APPLICANT_FIELDS = (
-    "name",
-    "birth_place",
-    "birth_date",
-    "sex",
-    "address",
-    "rt",
-    "rw",
-    "occupation",
-    "kk",
-)
-
 _KODE_DESA = r"^(\d{10})?$"
 
 

@@ -2,6 +2,9 @@
 
 Every row keeps its provenance (file, sheet, the row number a person sees) and every cell its text
 as read; rows that are not applicants are counted per file and listed in `dropped`.
+
+Files are read in helper processes too (processes.py): this module loads pandas only in the
+functions that build frames, so that a helper starts light.
 """
 
 from __future__ import annotations
@@ -10,19 +13,36 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from bantuan_iuran.config import Settings
 from bantuan_iuran.ingest.cells import INPUT_SUFFIXES, Sheet, UnreadableFile, read_sheets
 from bantuan_iuran.ingest.layout import Layout, alias_lookup, cell_at, classify_row, find_layout
 from bantuan_iuran.ingest.village import identify_village
 from bantuan_iuran.nik import mask_numbers
 from bantuan_iuran.normalize import split_place_date, split_rt_rw
-from bantuan_iuran.schemas import APPLICANT_FIELDS, DroppedRows, IngestedRows, IngestLog
+from bantuan_iuran.processes import map_shared
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from bantuan_iuran.config import Settings
 
 __all__ = ["IngestResult", "SourceFile", "find_source_files", "folder_summary", "run_ingest"]
+
+# The applicant fields a village file may hold, as text exactly as read (schemas.py uses them).
+APPLICANT_FIELDS = (
+    "name",
+    "birth_place",
+    "birth_date",
+    "sex",
+    "address",
+    "rt",
+    "rw",
+    "occupation",
+    "kk",
+)
 
 
 @dataclass(frozen=True)
@@ -73,12 +93,17 @@ def run_ingest(
     settings: Settings,
     on_file: Callable[[SourceFile], None] | None = None,
 ) -> IngestResult:
-    lookup = alias_lookup(settings.headers)
-    results: list[_SheetResult] = []
-    for source in files:
-        results.extend(ingest_file(source, lookup))
-        if on_file:
-            on_file(source)
+    import pandas as pd
+
+    from bantuan_iuran.schemas import DroppedRows, IngestedRows, IngestLog
+
+    per_file = map_shared(
+        partial(ingest_file, lookup=alias_lookup(settings.headers)),
+        files,
+        weights=[_size(source.path) for source in files],
+        on_result=on_file,
+    )
+    results = [result for file_results in per_file for result in file_results]
     rows = [row for r in results for row in r.rows]
     applicants = pd.DataFrame(rows, columns=list(IngestedRows.to_schema().columns))
     return IngestResult(
@@ -93,9 +118,18 @@ def run_ingest(
     )
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # unreadable: ingest_file says why
+
+
 def folder_summary(log: pd.DataFrame) -> pd.DataFrame:
     """Per top folder (usually the kecamatan): files, sheets read, rows, rows left out, files
     that failed; the per-file detail stays in ingest_log.csv."""
+    import pandas as pd
+
     folder = log["file"].str.split("/").str[0].where(log["file"].str.contains("/"), "(top)")
     by_folder = log.assign(folder=folder).groupby("folder", sort=True)
     return (

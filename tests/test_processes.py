@@ -1,0 +1,86 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bantuan_iuran import processes
+from bantuan_iuran.processes import map_shared
+
+TESTS = Path(__file__).parent
+
+
+def square_and_pid(number: int) -> tuple[int, int]:
+    """Run by helpers too: they import this module through PYTHONPATH (see `two_cores`)."""
+    return number * number, os.getpid()
+
+
+def fail_on_three(number: int) -> int:
+    if number == 3:
+        raise ValueError("three")
+    return number
+
+
+@pytest.fixture
+def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(processes, "_cores", lambda: 2)
+    monkeypatch.setattr(processes, "MIN_SHARE", 4)
+    monkeypatch.setenv("PYTHONPATH", str(TESTS))
+
+
+def test_a_helper_answers_its_share_in_order(two_cores: None) -> None:
+    done: list[int] = []
+    answers = map_shared(
+        square_and_pid, list(range(10)), weights=list(range(10)), on_result=done.append
+    )
+    assert [square for square, _ in answers] == [n * n for n in range(10)]
+    here = [n for n, (_, pid) in enumerate(answers) if pid == os.getpid()]
+    # One helper took a share; the shares were balanced by weight, not by count.
+    assert 0 < len(here) < 10
+    assert sum(here) in range(20, 26)
+    assert sorted(done) == list(range(10))
+
+
+def test_a_failed_helper_s_share_is_done_here(
+    two_cores: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(processes, "_HELPER", "raise SystemExit(3)")
+    answers = map_shared(square_and_pid, list(range(10)))
+    assert answers == [(n * n, os.getpid()) for n in range(10)]
+
+
+def test_an_error_in_the_work_is_raised_here_as_itself(two_cores: None) -> None:
+    """The helper that meets it dies; redoing its share here raises the real error."""
+    with pytest.raises(ValueError, match="three"):
+        map_shared(fail_on_three, list(range(10)))
+
+
+def test_few_items_stay_in_this_process(two_cores: None) -> None:
+    assert map_shared(square_and_pid, [1, 2, 3]) == [(n * n, os.getpid()) for n in (1, 2, 3)]
+
+
+def test_helpers_start_without_pandas() -> None:
+    """A helper loads the modules of the shared work only: pandas there would cost more than
+    the helper saves."""
+    check = (
+        "import sys, bantuan_iuran.processes, bantuan_iuran.excel, bantuan_iuran.corrections, "
+        "bantuan_iuran.ingest; "
+        "sys.exit('pandas' in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", check], check=False).returncode == 0
+
+
+def test_an_error_here_leaves_no_helper_running(two_cores: None) -> None:
+    """The error is in this process's own share (items come in order); the helper is stopped."""
+    before = _children()
+    with pytest.raises(ValueError, match="three"):
+        map_shared(fail_on_three, list(range(3, 13)), weights=[100] + [1] * 9)
+    assert _children() == before
+
+
+def _children() -> set[str]:
+    tasks = Path(f"/proc/{os.getpid()}/task")
+    if not tasks.exists():
+        pytest.skip("needs /proc")
+    return {c for t in tasks.iterdir() for c in (t / "children").read_text().split()}
