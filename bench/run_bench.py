@@ -194,12 +194,19 @@ def render(results: dict, rows: int) -> None:
         f"naive / run = {ratios['naive_over_run']}x faster (target >= 5x); "
         f"run / I/O floor = {ratios['run_over_io_floor']}x (target <= 1.5x)"
     )
+    floor_parts = ", ".join(
+        f"{part} {floor[key]:.2f} s"
+        for part, key in (("imports", "imports"), ("villages", "read_villages"),
+                          ("registry", "read_registry"), ("outputs", "write_outputs"))
+    )  # fmt: skip
+    naive_parts = ", ".join(
+        f"{part} {naive[key]:.2f} s"
+        for part, key in (("villages", "read_villages"), ("registry", "read_registry"),
+                          ("merge", "merge"), ("write", "write"))
+    )  # fmt: skip
     console.print(
-        f"I/O floor parts: imports {floor['imports']:.2f} s, villages "
-        f"{floor['read_villages']:.2f} s, registry {floor['read_registry']:.2f} s, {floor['files_written']} outputs "
-        f"{floor['write_outputs']:.2f} s; naive parts: "
-        f"villages {naive['read_villages']:.2f} s, registry {naive['read_registry']:.2f} s, "
-        f"merge {naive['merge']:.2f} s, write {naive['write']:.2f} s"
+        f"I/O floor parts: {floor_parts} ({floor['files_written']} files); "
+        f"naive parts: {naive_parts}"
     )
     scaling = Table(title="Registry scaling: bantuan validate, same 20,001 applicants")
     for column in ("registry", "wall s", "CPU s", "peak RSS MB"):
