@@ -343,4 +343,7 @@ def sample(
 
 
 def main() -> None:
+    from bantuan_iuran.processes import batch_collector
+
+    batch_collector()
     app()
