@@ -112,7 +112,12 @@ def validate_stage(
 ) -> ValidateOutcome:
     from bantuan_iuran.corrections import write_correction_workbooks
     from bantuan_iuran.registry import RegistryExtract, read_enrolled
-    from bantuan_iuran.validate import first_registry_keys, run_validate, second_registry_keys
+    from bantuan_iuran.validate import (
+        FIRST_PASS_FIELDS,
+        first_registry_keys,
+        run_validate,
+        second_registry_keys,
+    )
 
     ingested = read_table(workdir / INGESTED, "ingest", IngestedRows)
     outcome = ValidateOutcome(warnings=_stale(workdir, "ingest", [INGESTED], "ingest"))
@@ -121,10 +126,9 @@ def validate_stage(
     record.read(workdir / INGESTED, INGESTED)
     extract = RegistryExtract(dukcapil, settings)
     first_keys = first_registry_keys(ingested)
-    first = extract.rows(first_keys)
-    more_keys = second_registry_keys(ingested, first, settings)
-    registry = extract.more_rows(first, first_keys, more_keys)
-    del first, more_keys
+    first = extract.rows(first_keys, FIRST_PASS_FIELDS)
+    registry = extract.rows(first_keys | second_registry_keys(ingested, first, settings))
+    del first
     record.read(dukcapil)
     if enrolled:
         enrolled_niks = read_enrolled(enrolled, settings)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,12 +132,14 @@ class RegistryExtract:
             expression = expression | area.isin(_text_array(keys.areas))
         return expression
 
-    def rows(self, keys: RegistryKeys) -> pd.DataFrame:
-        """The canonical rows matching any key, read batch by batch."""
+    def rows(self, keys: RegistryKeys, fields: Collection[str] | None = None) -> pd.DataFrame:
+        """The canonical rows matching any key, read batch by batch; only `fields` (canonical
+        names; the others left empty) when a pass needs few: the wide columns cost the most."""
+        wanted = {f: c for f, c in self.columns.items() if fields is None or f in fields}
         try:
             # Little read-ahead: memory then follows a few record batches, not the registry.
             table = self.dataset.scanner(
-                columns=sorted(set(self.columns.values())),
+                columns=sorted(set(wanted.values())),
                 filter=self._filter(keys),
                 batch_size=_BATCH_ROWS,
                 batch_readahead=1,
@@ -148,14 +151,6 @@ class RegistryExtract:
         del table
         pa.default_memory_pool().release_unused()  # hand the scan's buffers back at once
         return canonical_registry(raw.fillna(""), self.settings)
-
-    def more_rows(self, rows: pd.DataFrame, had: RegistryKeys, keys: RegistryKeys) -> pd.DataFrame:
-        """`rows` (what `had` found) and the rows only `keys` adds: a second pass reads and
-        cleans only what is new."""
-        new = RegistryKeys(keys.niks - had.niks, keys.kks - had.kks, keys.areas - had.areas)
-        union = pd.concat([rows, self.rows(new)], ignore_index=True).drop_duplicates()
-        _checked_niks(union["nik"])  # two passes may each hold one of two rows with one NIK
-        return union.reset_index(drop=True)
 
 
 def _text_array(values: frozenset[str]) -> pa.Array:

@@ -30,6 +30,7 @@ from bantuan_iuran.registry import RegistryKeys
 from bantuan_iuran.schemas import ValidatedRows
 
 __all__ = [
+    "FIRST_PASS_FIELDS",
     "ValidateResult",
     "first_registry_keys",
     "kecamatan_counts",
@@ -69,6 +70,10 @@ def run_validate(
     _mark_duplicates(rows, outcomes, index)
     validated = _assemble(rows, outcomes, index, settings.programme.year)
     return ValidateResult(ValidatedRows.validate(validated))
+
+
+# What second_registry_keys reads of the first pass's rows: names and families, not the rest.
+FIRST_PASS_FIELDS = ("nik", "kk", "name", "birth_date")
 
 
 def first_registry_keys(ingested: pd.DataFrame) -> RegistryKeys:
