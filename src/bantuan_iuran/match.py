@@ -27,6 +27,18 @@ class Suggestion:
     note: str = ""
 
 
+class RegistryRow:
+    """A view of one row of the registry's columns: nothing is copied until a value is read."""
+
+    __slots__ = ("_columns", "_position")
+
+    def __init__(self, columns: dict[str, list[str]], position: int) -> None:
+        self._columns, self._position = columns, position
+
+    def __getitem__(self, column: str) -> str:
+        return self._columns[column][self._position]
+
+
 @dataclass
 class RegistryIndex:
     """Look-ups into the registry frame by position."""
@@ -54,9 +66,9 @@ class RegistryIndex:
     def nik_at(self, position: int) -> str:
         return self._niks[position]
 
-    def person(self, position: int) -> dict[str, str]:
-        """One registry row as a dict (much faster than a DataFrame row look-up)."""
-        return {column: values[position] for column, values in self._columns.items()}
+    def person(self, position: int) -> RegistryRow:
+        """One registry row, read by column name (much faster than a DataFrame row look-up)."""
+        return RegistryRow(self._columns, position)
 
     def kk_at(self, position: int) -> str:
         return self._kks[position]

@@ -59,6 +59,7 @@ def _drop_titles(tokens: list[str]) -> list[str]:
     return kept or tokens
 
 
+@lru_cache(maxsize=1 << 16)
 def fold_spelling(token: str) -> str:
     """Fold one upper-case word to its post-1972 comparison spelling (see _SPELLINGS)."""
     previous = None
