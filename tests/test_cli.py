@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -112,6 +113,13 @@ def test_report_and_run_from_a_config_file(tmp_path: Path) -> None:
     validated = pd.read_csv(tmp_path / "work" / "validated.csv", dtype=str)
     assert len(selected) + len(waiting) == (validated["status"] == "eligible").sum()
     assert not re.search(r"\d{12,}", result.output)
+    # The village workbooks, written while the report stage worked, are whole and recorded.
+    work = tmp_path / "work"
+    manifest = json.loads((work / "manifest.json").read_text("utf-8"))
+    recorded = {output["path"] for output in manifest["stages"]["validate"]["outputs"]}
+    written = {p.relative_to(work).as_posix() for p in (work / "perbaikan").rglob("*.xlsx")}
+    assert len(written) == 10 and written <= recorded
+    assert not list(work.rglob(".*.tmp"))
 
 
 def test_report_before_validate_and_bad_options(tmp_path: Path) -> None:

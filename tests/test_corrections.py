@@ -3,7 +3,8 @@ from pathlib import Path
 import openpyxl
 
 from bantuan_iuran.config import load_settings
-from bantuan_iuran.corrections import write_correction_workbooks
+from bantuan_iuran.corrections import correction_jobs
+from bantuan_iuran.excel import write_workbooks
 from bantuan_iuran.validate import run_validate
 from helpers import ingested_frame, registry_frame
 
@@ -27,7 +28,7 @@ def test_village_workbook_shows_the_row_the_reason_the_suggestion_and_evidence(
     )  # fmt: skip
     enrolled = registry[["nik"]].iloc[0:0]
     validated = run_validate(ingested, registry, enrolled, settings).validated
-    paths = write_correction_workbooks(validated, ingested, tmp_path, 2027)
+    paths = write_workbooks(correction_jobs(validated, ingested, tmp_path, 2027))
     assert [p.relative_to(tmp_path).as_posix() for p in paths] == [
         "PANGGUL/BESUKI.xlsx",
         "PANGGUL/TERBIS.xlsx",

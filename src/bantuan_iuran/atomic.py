@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 PRIVATE_DIR = 0o700
@@ -29,9 +29,15 @@ def ensure_private_dir(path: Path) -> Path:
     return path
 
 
-def remove_stale_temporaries(workdir: Path) -> list[Path]:
-    """Temporary files a killed run left behind (never a finished output)."""
-    stale = sorted(workdir.rglob(".*.tmp")) if workdir.exists() else []
+def remove_stale_temporaries(workdir: Path, within: Sequence[str] = ()) -> list[Path]:
+    """Temporary files a killed run left behind (never a finished output): in `workdir` itself
+    and anywhere under the folders `within` it, where the caller writes. Other folders are left
+    alone: a helper process may be writing there right now."""
+    if not workdir.exists():
+        return []
+    stale = sorted(
+        [*workdir.glob(".*.tmp"), *(p for name in within for p in (workdir / name).rglob(".*.tmp"))]
+    )
     for path in stale:
         path.unlink(missing_ok=True)
     return stale

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from bantuan_iuran import __version__
 from bantuan_iuran.errors import BantuanError, ConfigError
+
+if TYPE_CHECKING:
+    from bantuan_iuran.pipeline import PendingWorkbooks
 
 app = typer.Typer(
     help="Verify village beneficiary lists for the BPJS Ketenagakerjaan premium subsidy.",
@@ -164,7 +167,15 @@ def _ingest(run: _Run, sources: list[Path] | None, workdir: Path) -> int:
     return EXIT_PARTIAL if result.failed_files else EXIT_OK
 
 
-def _validate(run: _Run, workdir: Path, dukcapil: Path | None, enrolled: Path | None) -> int:
+def _validate(
+    run: _Run,
+    workdir: Path,
+    dukcapil: Path | None,
+    enrolled: Path | None,
+    workbooks_in_background: bool = False,
+) -> PendingWorkbooks:
+    """Validates and renders; the village workbooks may still be being written (see
+    pipeline.validate_stage): wait on what this returns."""
     from bantuan_iuran import render
     from bantuan_iuran.pipeline import validate_stage
     from bantuan_iuran.validate import kecamatan_counts, reason_counts
@@ -176,7 +187,9 @@ def _validate(run: _Run, workdir: Path, dukcapil: Path | None, enrolled: Path | 
     if enrolled_list is None:
         render.warning("No --enrolled list given: ALREADY_ENROLLED is not checked.")
     with render.status("Validating against the registry"):
-        outputs = validate_stage(workdir, registry, enrolled_list, run.settings)
+        outputs = validate_stage(
+            workdir, registry, enrolled_list, run.settings, workbooks_in_background
+        )
     render.warnings(outputs.warnings)
     render.counts_table("Rows per kecamatan", kecamatan_counts(outputs.validated))
     render.counts_table("Reasons", reason_counts(outputs.validated), total=False)
@@ -187,7 +200,7 @@ def _validate(run: _Run, workdir: Path, dukcapil: Path | None, enrolled: Path | 
         f"-> {workdir / 'validated.csv'}; {len(outputs.workbooks)} village correction workbooks "
         f"in {workdir / 'perbaikan'}"
     )
-    return EXIT_OK
+    return outputs.pending
 
 
 def _report(run: _Run, workdir: Path, months, start_month, budget, previous) -> int:
@@ -234,7 +247,12 @@ def validate(
     config: ConfigOption = None,
 ) -> None:
     """Check every ingested row against the registry; write statuses, reasons and suggestions."""
-    _execute(config, year, lambda run: _validate(run, _workdir(run, workdir), dukcapil, enrolled))
+
+    def body(run: _Run) -> int:
+        _validate(run, _workdir(run, workdir), dukcapil, enrolled)
+        return EXIT_OK
+
+    _execute(config, year, body)
 
 
 @app.command()
@@ -276,8 +294,12 @@ def run_all(
     def chain(run: _Run) -> int:
         folder = _workdir(run, workdir)
         ingested = _ingest(run, sources, folder)
-        _validate(run, folder, dukcapil, enrolled)
-        _report(run, folder, months, start_month, budget, previous)
+        # The village workbooks are written by helper processes while the report stage works.
+        workbooks = _validate(run, folder, dukcapil, enrolled, workbooks_in_background=True)
+        try:
+            _report(run, folder, months, start_month, budget, previous)
+        finally:
+            workbooks.wait()
         return ingested
 
     _execute(config, year, chain)

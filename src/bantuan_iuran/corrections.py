@@ -16,7 +16,6 @@ from bantuan_iuran.excel import (
     print_landscape,
     set_widths,
     write_text_row,
-    write_workbooks,
 )
 from bantuan_iuran.frames import records
 
@@ -52,17 +51,18 @@ def _safe(name: str) -> str:
     return re.sub(r"[^\w\- ]+", "_", name).strip() or "_"
 
 
-def write_correction_workbooks(
+def correction_jobs(
     validated: pd.DataFrame, ingested: pd.DataFrame, outdir: Path, year: int
-) -> list[Path]:
-    """One workbook per village with rows to fix or rows turned down; returns the paths."""
+) -> list[WorkbookJob]:
+    """One workbook per village with rows to fix or rows turned down, as jobs in path order
+    for excel.write_workbooks (or start_workbooks)."""
     jobs = [
         WorkbookJob(
             correction_path(outdir, kecamatan, desa), _layout, (rows, desa, kecamatan, year)
         )
         for (kecamatan, desa), rows in _rows_by_village(validated, ingested)
     ]
-    return write_workbooks(sorted(jobs, key=lambda job: job.target))
+    return sorted(jobs, key=lambda job: job.target)
 
 
 _FIELDS = [

@@ -12,7 +12,7 @@ from typing import Any
 import xlsxwriter
 
 from bantuan_iuran.atomic import atomic_path
-from bantuan_iuran.processes import map_shared
+from bantuan_iuran.processes import Shared, map_shared
 
 _OPTIONS = {
     # Assemble the file in memory: no temporary files per XML part (much faster for many files).
@@ -100,6 +100,12 @@ def write_workbooks(jobs: Sequence[WorkbookJob]) -> list[Path]:
     Python, so many workbooks are shared out among processes (processes.py)."""
     map_shared(write_workbook, jobs, [job.weight for job in jobs])
     return [job.target for job in jobs]
+
+
+def start_workbooks(jobs: Sequence[WorkbookJob]) -> Shared:
+    """Starts writing the jobs on helper processes and returns at once (on one core, they are
+    written when the results are asked for)."""
+    return Shared(write_workbook, jobs, [job.weight for job in jobs], in_background=True)
 
 
 def write_workbook(job: WorkbookJob) -> None:

@@ -15,14 +15,17 @@ from bantuan_iuran.config import Settings
 from bantuan_iuran.errors import BantuanError, InputError
 from bantuan_iuran.ingest import IngestResult, SourceFile, find_source_files, run_ingest
 from bantuan_iuran.manifest import StageRecord, changed_since, read_manifest, recorded_inputs
+from bantuan_iuran.processes import Shared
 from bantuan_iuran.reasons import STATUSES
 from bantuan_iuran.schemas import IngestedRows, ValidatedRows
 from bantuan_iuran.workdir import read_table, write_csv, write_parquet
 
 INGESTED = "ingested.parquet"
 VALIDATED = "validated.parquet"
+CORRECTIONS = "perbaikan"
+REPORT = "report"
 # What `bantuan purge` deletes: every table that holds personal data before the final lists.
-INTERMEDIATE = (INGESTED, VALIDATED, "validated.csv", "perbaikan")
+INTERMEDIATE = (INGESTED, VALIDATED, "validated.csv", CORRECTIONS)
 
 
 @dataclass
@@ -68,9 +71,11 @@ def ingest_stage(
     return outcome
 
 
-def _start(workdir: Path, stage: str, settings: Settings) -> StageRecord:
+def _start(
+    workdir: Path, stage: str, settings: Settings, writes_in: Sequence[str] = ()
+) -> StageRecord:
     ensure_private_dir(workdir)
-    remove_stale_temporaries(workdir)
+    remove_stale_temporaries(workdir, writes_in)
     return StageRecord(stage, settings.raw)
 
 
@@ -102,15 +107,45 @@ def _villages_with_several_files(log: pd.DataFrame) -> list[str]:
 
 
 @dataclass
+class PendingWorkbooks:
+    """Workbooks being written by helper processes for a stage whose tables are done; `wait`
+    collects them (writing here any a helper failed on) and adds them to the stage's record."""
+
+    writing: Shared
+    paths: list[Path]
+    record: StageRecord
+    workdir: Path
+    done: bool = False
+
+    def wait(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        self.writing.results()
+        for path in self.paths:
+            self.record.wrote(path, self.workdir)
+        self.record.finish(self.workdir)
+
+
+@dataclass
 class ValidateOutcome(StageOutcome):
     validated: pd.DataFrame | None = None
     workbooks: list[Path] = field(default_factory=list)
+    pending: PendingWorkbooks | None = None
 
 
 def validate_stage(
-    workdir: Path, dukcapil: Path, enrolled: Path | None, settings: Settings
+    workdir: Path,
+    dukcapil: Path,
+    enrolled: Path | None,
+    settings: Settings,
+    workbooks_in_background: bool = False,
 ) -> ValidateOutcome:
-    from bantuan_iuran.corrections import write_correction_workbooks
+    """With `workbooks_in_background`, the village correction workbooks are still being written
+    when this returns (the tables and the manifest are done): call `outcome.pending.wait()`.
+    `bantuan run` writes them while the report stage works."""
+    from bantuan_iuran.corrections import correction_jobs
+    from bantuan_iuran.excel import start_workbooks
     from bantuan_iuran.registry import RegistryExtract, read_enrolled
     from bantuan_iuran.validate import (
         FIRST_PASS_FIELDS,
@@ -122,7 +157,7 @@ def validate_stage(
     ingested = read_table(workdir / INGESTED, "ingest", IngestedRows)
     outcome = ValidateOutcome(warnings=_stale(workdir, "ingest", [INGESTED], "ingest"))
     outcome.warnings.extend(_changed_sources(workdir))
-    record = _start(workdir, "validate", settings)
+    record = _start(workdir, "validate", settings, writes_in=[CORRECTIONS])
     record.read(workdir / INGESTED, INGESTED)
     extract = RegistryExtract(dukcapil, settings)
     first_keys = first_registry_keys(ingested)
@@ -141,12 +176,12 @@ def validate_stage(
     write_csv(validated, workdir / "validated.csv")
     for name in (VALIDATED, "validated.csv"):
         record.wrote(workdir / name, workdir)
-    outcome.workbooks = write_correction_workbooks(
-        validated, ingested, workdir / "perbaikan", settings.programme.year
-    )
-    for path in outcome.workbooks:
-        record.wrote(path, workdir)
-    record.finish(workdir)
+    jobs = correction_jobs(validated, ingested, workdir / CORRECTIONS, settings.programme.year)
+    outcome.workbooks = [job.target for job in jobs]
+    record.finish(workdir)  # the tables are in place: the report stage may read them
+    outcome.pending = PendingWorkbooks(start_workbooks(jobs), outcome.workbooks, record, workdir)
+    if not workbooks_in_background:
+        outcome.pending.wait()
     outcome.validated = validated
     return outcome
 
@@ -220,7 +255,7 @@ def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> R
     stale = _stale(workdir, "validate", [INGESTED, VALIDATED], "validate")
     outcome = ReportOutcome(warnings=stale)
     outcome.warnings.extend(_year_mismatch(workdir, options.year))
-    record = _start(workdir, "report", settings)
+    record = _start(workdir, "report", settings, writes_in=[REPORT])
     record.read(workdir / VALIDATED, VALIDATED)
     previous = None
     if options.previous:
@@ -235,7 +270,7 @@ def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> R
         options.budget,
         previous,
     )
-    out = ensure_private_dir(workdir / "report")
+    out = ensure_private_dir(workdir / REPORT)
     year = options.year
     write_csv(eligible_list(report.selected, report.has_previous), out / f"eligible_{year}.csv")
     write_decree_attachment(report, out / f"lampiran_sk_{year}.xlsx", options.regency)
@@ -300,7 +335,7 @@ def purge(workdir: Path) -> list[str]:
         else:
             continue
         removed.append(name)
-    removed.extend(p.name for p in remove_stale_temporaries(workdir))
+    removed.extend(p.name for p in remove_stale_temporaries(workdir, [CORRECTIONS, REPORT]))
     record.rows = {"removed": len(removed)}
     record.outputs = [{"path": name, "removed": True} for name in removed]
     record.finish(workdir)

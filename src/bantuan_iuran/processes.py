@@ -18,7 +18,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, Generic, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -36,29 +36,59 @@ def map_shared(
 ) -> list[Result]:
     """`[function(item) for item in items]`, with shares balanced by `weights` done by helper
     processes on the spare cores; `on_result(item)` as each result arrives here."""
-    count = 1 + min(_cores() - 1, len(items) // MIN_SHARE)
-    shares = _shares(weights or [1] * len(items), count)
-    helpers = [_Helper(function, [items[i] for i in share]) for share in shares[1:]]
-    results: dict[int, Result] = {}
+    return Shared(function, items, weights).results(on_result)
 
-    def collect(share: list[int], answers: list[Result]) -> None:
-        for index, answer in zip(share, answers, strict=True):
-            results[index] = answer
-            if on_result:
-                on_result(items[index])
 
-    try:
-        for index in shares[0]:
-            collect([index], [function(items[index])])
-        for helper, share in zip(helpers, shares[1:], strict=True):
-            answers = helper.answers()
-            if answers is None or len(answers) != len(share):
-                answers = [function(items[i]) for i in share]
-            collect(share, answers)
-    finally:
-        for helper in helpers:
-            helper.stop()  # after an error here, no helper is left waiting to be read
-    return [results[i] for i in range(len(items))]
+class Shared(Generic[Item, Result]):
+    """`function` over `items`, shares of it started on helpers at once; `results()` does this
+    process's share, collects the helpers' and redoes any share a helper failed on. With
+    `in_background`, helpers take every item when there is a spare core, and this process is
+    free until it asks for the results."""
+
+    def __init__(
+        self,
+        function: Callable[[Item], Result],
+        items: Sequence[Item],
+        weights: Sequence[int] | None = None,
+        in_background: bool = False,
+    ) -> None:
+        self.function, self.items = function, items
+        spare = _cores() - 1
+        helpers = min(spare, len(items) // MIN_SHARE)
+        if in_background and spare and items:
+            helpers = max(helpers, 1)
+        mine = 0 if in_background and helpers else 1
+        shares = _shares(weights or [1] * len(items), mine + helpers)
+        self.own_share = shares[0] if mine else []
+        self.helpers = [
+            (_Helper(function, [items[i] for i in share]), share) for share in shares[mine:]
+        ]
+
+    def results(self, on_result: Callable[[Item], None] | None = None) -> list[Result]:
+        results: dict[int, Result] = {}
+
+        def collect(share: list[int], answers: list[Result]) -> None:
+            for index, answer in zip(share, answers, strict=True):
+                results[index] = answer
+                if on_result:
+                    on_result(self.items[index])
+
+        try:
+            for index in self.own_share:
+                collect([index], [self.function(self.items[index])])
+            for helper, share in self.helpers:
+                answers = helper.answers()
+                if answers is None or len(answers) != len(share):
+                    answers = [self.function(self.items[i]) for i in share]
+                collect(share, answers)
+        finally:
+            self.stop()
+        return [results[i] for i in range(len(self.items))]
+
+    def stop(self) -> None:
+        """No helper is left running or waiting to be read (after an error, say)."""
+        for helper, _ in self.helpers:
+            helper.stop()
 
 
 def batch_collector() -> None:
