@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import csv
+import heapq
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bantuan_iuran.config import Premium, Rate, load_settings
 from bantuan_iuran.errors import ConfigError
@@ -81,6 +85,29 @@ def test_every_prefix_is_proportional_and_adding_places_never_removes_one() -> N
         shares = pd.Series(order[:size]).value_counts()
         assert shares["A"] == pytest.approx(size * 0.5, abs=1)
         assert shares["C"] == pytest.approx(size * 0.2, abs=1)
+
+
+def _webster_one_place_at_a_time(sizes: dict[str, int]) -> list[str]:
+    """The divisor method as written: exact fractions, one place at a time."""
+    heap = [(-Fraction(size), kode) for kode, size in sizes.items() if size > 0]
+    heapq.heapify(heap)
+    given = dict.fromkeys(sizes, 0)
+    sequence = []
+    while heap:
+        _, kode = heapq.heappop(heap)
+        sequence.append(kode)
+        given[kode] += 1
+        if given[kode] < sizes[kode]:
+            heapq.heappush(heap, (-Fraction(sizes[kode], 2 * given[kode] + 1), kode))
+    return sequence
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.sampled_from("ABCDEFGH"), st.integers(1, 120), min_size=1, max_size=8))
+def test_the_whole_order_at_once_is_the_order_place_by_place(sizes: dict[str, int]) -> None:
+    people = _people(sizes)
+    order = priority_order(people)["kode_desa"].tolist()
+    assert order == _webster_one_place_at_a_time(sizes)
 
 
 def _validated(rows: list[dict[str, str]]) -> pd.DataFrame:

@@ -9,9 +9,7 @@ in; the rest, in the same order, are the waiting list.
 
 from __future__ import annotations
 
-import heapq
-from fractions import Fraction
-
+import numpy as np
 import pandas as pd
 
 
@@ -34,18 +32,19 @@ def priority_order(people: pd.DataFrame) -> pd.DataFrame:
 
 def _webster_sequence(sizes: dict[str, int]) -> list[str]:
     """The village of each next place: the one with the highest size / (2 * places + 1);
-    ties go to the lower village code, so the order is fully determined."""
-    heap = [(-Fraction(size), kode) for kode, size in sizes.items() if size > 0]
-    heapq.heapify(heap)
-    given = dict.fromkeys(sizes, 0)
-    sequence = []
-    while heap:
-        _, kode = heapq.heappop(heap)
-        sequence.append(kode)
-        given[kode] += 1
-        if given[kode] < sizes[kode]:
-            heapq.heappush(heap, (-Fraction(sizes[kode], 2 * given[kode] + 1), kode))
-    return sequence
+    ties go to the lower village code, so the order is fully determined.
+
+    All (village, place) pairs sorted at once by that quotient: it falls with each place a
+    village gets, so this is the order in which places are handed out one by one. As floats
+    the quotients order exactly: two different fractions with numerators and denominators
+    under a million differ by far more than a double's rounding."""
+    kodes = sorted(kode for kode, size in sizes.items() if size > 0)
+    counts = np.array([sizes[kode] for kode in kodes], dtype=np.int64)
+    village = np.repeat(np.arange(len(kodes)), counts)
+    place = np.arange(len(village)) - np.repeat(np.cumsum(counts) - counts, counts)
+    quotient = counts[village] / (2 * place + 1)
+    order = np.lexsort((village, -quotient))  # by quotient, then by village code
+    return [kodes[i] for i in village[order]]
 
 
 def people_within(budget: int | None, per_person: int, count: int) -> int:
