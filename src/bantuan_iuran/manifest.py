@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -35,22 +36,32 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+# Hashing releases the interpreter's lock: a registry of millions of people is hashed while the
+# stage goes on reading it.
+_HASHING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sha256")
+Entry = dict[str, Any]
+
+
 @dataclass
 class StageRecord:
-    """What one stage read, wrote and counted; `finish` stamps it into the manifest."""
+    """What one stage read, wrote and counted; `finish` stamps it into the manifest, once every
+    file's hash (computed in the background) is in."""
 
     stage: str
     config: dict[str, Any]
     started: str = field(default_factory=now)
-    inputs: list[dict[str, Any]] = field(default_factory=list)
-    outputs: list[dict[str, Any]] = field(default_factory=list)
+    inputs: list[Future[Entry]] = field(default_factory=list)
+    outputs: list[Future[Entry] | Entry] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
 
-    def read(self, path: Path, name: str | None = None) -> None:
-        self.inputs.append(file_record(path, name))
+    def read(self, path: Path, name: str | None = None) -> Future[Entry]:
+        self.inputs.append(_HASHING.submit(file_record, path, name))
+        return self.inputs[-1]
 
     def wrote(self, path: Path, workdir: Path) -> None:
-        self.outputs.append(file_record(path, path.relative_to(workdir).as_posix()))
+        self.outputs.append(
+            _HASHING.submit(file_record, path, path.relative_to(workdir).as_posix())
+        )
 
     def finish(self, workdir: Path) -> None:
         manifest = read_manifest(workdir)
@@ -60,8 +71,8 @@ class StageRecord:
             "started": self.started,
             "finished": now(),
             "config": self.config,
-            "inputs": self.inputs,
-            "outputs": self.outputs,
+            "inputs": [entry.result() for entry in self.inputs],
+            "outputs": [e.result() if isinstance(e, Future) else e for e in self.outputs],
             "rows": self.rows,
         }
         with atomic_path(workdir / MANIFEST) as tmp:

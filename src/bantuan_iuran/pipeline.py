@@ -83,9 +83,9 @@ def _record_sources(files: Sequence[SourceFile], record: StageRecord) -> list[st
     """Records every village file's hash, and names a file sent twice under two names."""
     seen: dict[str, str] = {}
     warnings = []
-    for source in files:
-        record.read(source.path, str(source.path.resolve()))
-        digest = record.inputs[-1]["sha256"]
+    hashing = [record.read(source.path, str(source.path.resolve())) for source in files]
+    for source, entry in zip(files, hashing, strict=True):
+        digest = entry.result()["sha256"]
         if digest in seen:
             warnings.append(
                 f"{source.relative} has the same content as {seen[digest]}: its rows are "
