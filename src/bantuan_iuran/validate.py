@@ -91,8 +91,8 @@ def second_registry_keys(
     ingested: pd.DataFrame, first: pd.DataFrame, settings: Settings
 ) -> RegistryKeys:
     """What finding candidates for the rows the first rows did not settle may use: the NIKs one
-    digit away, the families of the NIKs' holders, and everyone born on the stated day in the
-    row's kecamatan (by the birth date their NIK encodes)."""
+    digit away from a NIK nobody holds, the families of the NIKs' holders, and everyone born on
+    the stated day in the row's kecamatan (by the birth date their NIK encodes)."""
     index = RegistryIndex(first, settings.matching.name_min_similarity)
     niks: set[str] = set()
     kks: set[str] = set()
@@ -107,9 +107,10 @@ def second_registry_keys(
             kks.add(index.kk_at(owner))
             if similarity >= index.min_similarity:
                 continue
-        if reading.known_digits == NIK_LENGTH:
+        elif reading.known_digits == NIK_LENGTH and reading.nik not in index.by_kk:
+            # Not found: the NIK meant may be one typed digit away. (A NIK held by someone else
+            # is a name mismatch, searched in the family; a KK number's family came in first.)
             niks.update(one_digit_variants(reading.nik))
-            kks.add(reading.nik)
         areas.update(_area_keys(row.kode_desa, row.birth_date_stated))
     return RegistryKeys(frozenset(niks), frozenset(kks), frozenset(areas))
 
