@@ -5,6 +5,7 @@ directory and its manifest. No printing here; callers render what comes back, wa
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -150,6 +151,7 @@ def validate_stage(
     from bantuan_iuran.validate import (
         FIRST_PASS_FIELDS,
         first_registry_keys,
+        normalized_rows,
         run_validate,
         second_registry_keys,
     )
@@ -161,9 +163,12 @@ def validate_stage(
     record.read(workdir / INGESTED, INGESTED)
     extract = RegistryExtract(dukcapil, settings)
     first_keys = first_registry_keys(ingested)
-    first = extract.rows(first_keys, FIRST_PASS_FIELDS)
-    registry = extract.rows(first_keys | second_registry_keys(ingested, first, settings))
-    del first
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        first = reader.submit(extract.rows, first_keys, FIRST_PASS_FIELDS)
+        rows = normalized_rows(ingested)  # while Arrow reads the registry
+        more_keys = second_registry_keys(rows, first.result(), settings)
+    registry = extract.rows(first_keys | more_keys)
+    del first, rows
     record.read(dukcapil)
     if enrolled:
         enrolled_niks = read_enrolled(enrolled, settings)

@@ -34,6 +34,7 @@ __all__ = [
     "ValidateResult",
     "first_registry_keys",
     "kecamatan_counts",
+    "normalized_rows",
     "reason_counts",
     "run_validate",
     "second_registry_keys",
@@ -62,7 +63,7 @@ def run_validate(
     ingested: pd.DataFrame, registry: pd.DataFrame, enrolled: pd.DataFrame, settings: Settings
 ) -> ValidateResult:
     index = RegistryIndex(registry, settings.matching.name_min_similarity)
-    rows = _normalized_rows(ingested)
+    rows = normalized_rows(ingested)
     enrolled_niks = set(enrolled["nik"])
     outcomes = [
         _assess(row, index, enrolled_niks, settings) for row in rows.itertuples(index=False)
@@ -88,7 +89,7 @@ def first_registry_keys(ingested: pd.DataFrame) -> RegistryKeys:
 
 
 def second_registry_keys(
-    ingested: pd.DataFrame, first: pd.DataFrame, settings: Settings
+    rows: pd.DataFrame, first: pd.DataFrame, settings: Settings
 ) -> RegistryKeys:
     """What finding candidates for the rows the first rows did not settle may use: the NIKs one
     digit away from a NIK nobody holds, the families of the NIKs' holders, and everyone born on
@@ -97,7 +98,7 @@ def second_registry_keys(
     niks: set[str] = set()
     kks: set[str] = set()
     areas: set[str] = set()
-    for row in _normalized_rows(ingested).itertuples(index=False):
+    for row in rows.itertuples(index=False):
         reading = read_nik(row.nik_raw, row.nik_is_number)
         owner = index.by_nik.get(reading.nik) if not reading.problem else None
         if owner is not None:
@@ -123,7 +124,8 @@ def _area_keys(kode_desa: str, birth_date: str) -> list[str]:
     return [f"{kode_desa[:6]}{day}{code}", f"{kode_desa[:6]}{int(day) + 40}{code}"]
 
 
-def _normalized_rows(ingested: pd.DataFrame) -> pd.DataFrame:
+def normalized_rows(ingested: pd.DataFrame) -> pd.DataFrame:
+    """The ingested rows with the name, birth date and sex as compared (normalize.py)."""
     return plain_columns(ingested).assign(
         name_normalized=ingested["name"].map(normalize_name),
         birth_date_stated=ingested["birth_date"].map(normalize_date),
