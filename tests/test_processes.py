@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from bantuan_iuran import processes
-from bantuan_iuran.processes import map_shared
+from bantuan_iuran.processes import Shared, map_shared
 
 TESTS = Path(__file__).parent
 
@@ -84,3 +84,23 @@ def _children() -> set[str]:
     if not tasks.exists():
         pytest.skip("needs /proc")
     return {c for t in tasks.iterdir() for c in (t / "children").read_text().split()}
+
+
+def test_without_an_interpreter_to_start_the_work_is_done_here(
+    two_cores: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "executable", str(TESTS / "no-such-python"))
+    assert map_shared(square_and_pid, list(range(10))) == [(n * n, os.getpid()) for n in range(10)]
+
+
+def test_work_in_the_background_is_all_the_helpers(two_cores: None) -> None:
+    shared = Shared(square_and_pid, [1, 2, 3], in_background=True)
+    answers = shared.results()
+    assert [square for square, _ in answers] == [1, 4, 9]
+    assert os.getpid() not in {pid for _, pid in answers}
+
+
+def test_stopped_background_work_leaves_no_helper(two_cores: None) -> None:
+    before = _children()
+    Shared(square_and_pid, list(range(10)), in_background=True).stop()
+    assert _children() == before

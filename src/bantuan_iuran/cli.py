@@ -298,8 +298,11 @@ def run_all(
         workbooks = _validate(run, folder, dukcapil, enrolled, workbooks_in_background=True)
         try:
             _report(run, folder, months, start_month, budget, previous)
+        except KeyboardInterrupt:
+            workbooks.stop()
+            raise
         finally:
-            workbooks.wait()
+            workbooks.wait()  # after an error in the report: the village workbooks still count
         return ingested
 
     _execute(config, year, chain)

@@ -127,6 +127,11 @@ class PendingWorkbooks:
             self.record.wrote(path, self.workdir)
         self.record.finish(self.workdir)
 
+    def stop(self) -> None:
+        """An interrupted run: no helper outlives it, and nothing is written here instead."""
+        self.done = True
+        self.writing.stop()
+
 
 @dataclass
 class ValidateOutcome(StageOutcome):

@@ -132,13 +132,17 @@ class _Helper:
     def __init__(self, function: Callable[..., Any], items: list[Any]) -> None:
         package_root = str(Path(__file__).resolve().parents[1])
         path = os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", _HELPER],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env={**os.environ, "PYTHONPATH": path},
-        )
+        try:
+            self.process: subprocess.Popen | None = subprocess.Popen(
+                [sys.executable, "-c", _HELPER],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env={**os.environ, "PYTHONPATH": path},
+            )
+        except (OSError, ValueError):  # no interpreter to start (an embedded Python, say)
+            self.process = None
+            return
         # Fed from a thread: the pipe fills long before the helper has started to read.
         self.feeder = threading.Thread(
             target=_feed, args=(self.process.stdin, (function, items)), daemon=True
@@ -147,6 +151,8 @@ class _Helper:
 
     def answers(self) -> list[Any] | None:
         """The helper's answers, or None when it failed (its exit code or its output says so)."""
+        if self.process is None:
+            return None
         try:
             answers = pickle.load(self.process.stdout)
         except Exception:  # an unreadable answer from a helper that died: redo its share
@@ -156,7 +162,7 @@ class _Helper:
         return answers if self.process.wait() == 0 else None
 
     def stop(self) -> None:
-        if self.process.poll() is None:
+        if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
 
