@@ -102,10 +102,10 @@ def write_workbooks(jobs: Sequence[WorkbookJob]) -> list[Path]:
     return [job.target for job in jobs]
 
 
-def start_workbooks(jobs: Sequence[WorkbookJob]) -> Shared:
-    """Starts writing the jobs on helper processes and returns at once (on one core, they are
-    written when the results are asked for)."""
-    return Shared(write_workbook, jobs, [job.weight for job in jobs], in_background=True)
+def start_workbooks(jobs: Sequence[WorkbookJob], in_background: bool) -> Shared:
+    """Starts writing the jobs on helper processes and returns at once; `results()` writes this
+    process's share (none `in_background`, when there is a spare core) and waits."""
+    return Shared(write_workbook, jobs, [job.weight for job in jobs], in_background)
 
 
 def write_workbook(job: WorkbookJob) -> None:

@@ -189,7 +189,8 @@ def validate_stage(
     jobs = correction_jobs(validated, ingested, workdir / CORRECTIONS, settings.programme.year)
     outcome.workbooks = [job.target for job in jobs]
     record.finish(workdir)  # the tables are in place: the report stage may read them
-    outcome.pending = PendingWorkbooks(start_workbooks(jobs), outcome.workbooks, record, workdir)
+    writing = start_workbooks(jobs, workbooks_in_background)
+    outcome.pending = PendingWorkbooks(writing, outcome.workbooks, record, workdir)
     if not workbooks_in_background:
         outcome.pending.wait()
     outcome.validated = validated
