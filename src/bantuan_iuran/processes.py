@@ -162,9 +162,12 @@ class _Helper:
         return answers if self.process.wait() == 0 else None
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+        self.process.stdout.close()
 
 
 def _feed(pipe: IO[bytes], work: tuple[Callable[..., Any], list[Any]]) -> None:
