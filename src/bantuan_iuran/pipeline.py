@@ -136,8 +136,11 @@ class PendingWorkbooks:
 @dataclass
 class ValidateOutcome(StageOutcome):
     validated: pd.DataFrame | None = None
-    workbooks: list[Path] = field(default_factory=list)
     pending: PendingWorkbooks | None = None
+
+    @property
+    def workbooks(self) -> list[Path]:
+        return self.pending.paths if self.pending else []
 
 
 def validate_stage(
@@ -187,11 +190,11 @@ def validate_stage(
     for name in (VALIDATED, "validated.csv"):
         record.wrote(workdir / name, workdir)
     jobs = correction_jobs(validated, ingested, workdir / CORRECTIONS, settings.programme.year)
-    outcome.workbooks = [job.target for job in jobs]
-    record.finish(workdir)  # the tables are in place: the report stage may read them
     writing = start_workbooks(jobs, workbooks_in_background)
-    outcome.pending = PendingWorkbooks(writing, outcome.workbooks, record, workdir)
-    if not workbooks_in_background:
+    outcome.pending = PendingWorkbooks(writing, [job.target for job in jobs], record, workdir)
+    if workbooks_in_background:
+        record.finish(workdir)  # the tables are in place: the report stage may read them
+    else:
         outcome.pending.wait()
     outcome.validated = validated
     return outcome
