@@ -19,7 +19,7 @@ from bantuan_iuran.excel import (
 )
 from bantuan_iuran.frames import records
 
-if TYPE_CHECKING:  # no pandas at import: the workbooks are laid out in worker processes
+if TYPE_CHECKING:  # no pandas at import: helper processes lay the workbooks out
     import pandas as pd
 
 _COLUMNS = (
@@ -58,7 +58,10 @@ def correction_jobs(
     for excel.write_workbooks (or start_workbooks)."""
     jobs = [
         WorkbookJob(
-            correction_path(outdir, kecamatan, desa), _layout, (rows, desa, kecamatan, year)
+            correction_path(outdir, kecamatan, desa),
+            _layout,
+            (rows, desa, kecamatan, year),
+            weight=len(rows),
         )
         for (kecamatan, desa), rows in _rows_by_village(validated, ingested)
     ]
