@@ -75,12 +75,12 @@ def _decree_layout(workbook, styles, heading: tuple[str, str], people: list[dict
     write_text_row(sheet, 3, [c for c, _ in _PERSON_COLUMNS], styles["header"])
     sheet.set_row(3, 30)
     row, number = 4, 0
-    for kecamatan, group in groupby(people, key=itemgetter("kecamatan")):
-        in_kecamatan = list(group)
+    for kecamatan, kecamatan_group in groupby(people, key=itemgetter("kecamatan")):
+        in_kecamatan = list(kecamatan_group)
         sheet.write_string(row, 0, f"KECAMATAN {kecamatan.upper()}", styles["bold"])
         row += 1
-        for desa, in_desa in groupby(in_kecamatan, key=itemgetter("desa")):
-            in_desa = list(in_desa)
+        for desa, desa_group in groupby(in_kecamatan, key=itemgetter("desa")):
+            in_desa = list(desa_group)
             sheet.write_string(row, 0, f"DESA/KELURAHAN {desa.upper()}", styles["bold"])
             row += 1
             for person in in_desa:
