@@ -105,7 +105,7 @@ def classify_row(row: Sequence[Cell], layout: Layout, lookup: Mapping[str, str])
         return "numbering"
     nik = cell_at(row, layout.index_of("nik")).text
     name = cell_at(row, layout.index_of("name")).text
-    if any(_TOTAL.search(t) for t in texts) and not _DIGITS.search(nik):
+    if not _DIGITS.search(nik) and any(_TOTAL.search(t) for t in texts):
         return "total"
     # Signature blocks are sparse rows; an applicant row with a birth date is not one.
     if len(texts) <= 2 and any(_SIGNATURE.search(t) for t in texts) and not nik:
