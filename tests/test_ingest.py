@@ -176,13 +176,16 @@ def test_sheet_without_nik_and_name_columns_fails_the_file(tmp_path: Path, setti
     _workbook(tmp_path / "rekap.xlsx", {"Rekap": [["Desa", "Jumlah"], ["Besuki", 3]]})
     result = _ingest(tmp_path, settings)
     assert result.log["status"].tolist() == ["failed"]
-    assert "no sheet has a NIK and a name column" in result.log["message"].iloc[0]
+    assert "no sheet has a table with a NIK and a name column" in result.log["message"].iloc[0]
+    assert result.log["layout_hint"].iloc[0].startswith('[[layout]]\nfile = "rekap.xlsx"')
 
 
 def test_lock_files_and_other_suffixes_are_not_submissions(tmp_path: Path) -> None:
-    for name in ("~$Desa Kayen.xlsx", "notes.txt", ".hidden.csv", "Desa Kayen.xlsx"):
+    names = ("~$Desa Kayen.xlsx", "notes.docx", ".hidden.csv", "Desa Kayen.xlsx", "dtks.txt")
+    for name in names:
         (tmp_path / name).write_bytes(b"x")
-    assert [f.relative for f in find_source_files([tmp_path])] == ["Desa Kayen.xlsx"]
+    found = [f.relative for f in find_source_files([tmp_path])]
+    assert found == ["Desa Kayen.xlsx", "dtks.txt"]
 
 
 @pytest.mark.parametrize("suffix", [".xls", ".ods"])

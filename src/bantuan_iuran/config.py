@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bantuan_iuran.errors import ConfigError
+from bantuan_iuran.ingest.overrides import LayoutOverride, parse_overrides
 
 CONFIG_VERSION = 1
 
@@ -59,6 +60,7 @@ class Settings:
     headers: dict[str, tuple[str, ...]]
     registry_columns: dict[str, tuple[str, ...]]
     enrolled_columns: dict[str, tuple[str, ...]]
+    layouts: tuple[LayoutOverride, ...] = ()
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
 
@@ -129,6 +131,7 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
             headers=_alias_table(data["headers"]),
             registry_columns=_alias_table(data["registry_columns"]),
             enrolled_columns=_alias_table(data["enrolled_columns"]),
+            layouts=parse_overrides(data.get("layout", [])),
             raw=data,
         )
     except (KeyError, TypeError, ValueError, ArithmeticError) as exc:

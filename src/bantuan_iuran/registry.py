@@ -28,10 +28,10 @@ from pandera import errors as pa_errors
 from bantuan_iuran import reference
 from bantuan_iuran.config import Settings
 from bantuan_iuran.errors import InputError
-from bantuan_iuran.ingest.cells import decode_csv_bytes, sniff_delimiter
 from bantuan_iuran.nik import clean_nik, mask_nik
 from bantuan_iuran.normalize import normalize_date, normalize_sex, normalize_text, pad_code
 from bantuan_iuran.schemas import EnrolledTable, RegistryTable
+from bantuan_iuran.textfiles import decode_text_bytes, sniff_delimiter
 
 REGISTRY_REQUIRED = ("nik", "name", "birth_date")
 _SUFFIXES = (".csv", ".parquet", ".xlsx", ".xls", ".ods")
@@ -52,7 +52,7 @@ def read_any_table(path: Path, what: str) -> pd.DataFrame:
             frame = pd.read_parquet(path)
             return frame.astype({c: "str" for c in frame.columns}).fillna("")
         if suffix == ".csv":
-            text = decode_csv_bytes(path.read_bytes())
+            text = decode_text_bytes(path.read_bytes())
             return pd.read_csv(
                 io.StringIO(text), sep=sniff_delimiter(text), dtype=str, keep_default_na=False
             )

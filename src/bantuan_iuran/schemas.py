@@ -8,6 +8,12 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.typing import Series
 
+# What a row under a header is when it is not an applicant (ingest/rows.py decides).
+DROPPED_KINDS = (
+    "blank", "header", "numbering", "total", "signature", "separator", "parent", "title", "note",
+    "end", "other",
+)  # fmt: skip
+
 _KODE_DESA = r"^(\d{10})?$"
 
 
@@ -61,15 +67,20 @@ class IngestLog(_Table):
     rows: Series[int] = pa.Field(ge=0)
     dropped: Series[int] = pa.Field(ge=0)
     kode_desa: Series[str] = pa.Field(str_matches=_KODE_DESA)
+    # The row of the header (0: none) and each field's column with how it was found.
+    header_row: Series[int] = pa.Field(ge=0)
+    columns: Series[str]
+    # Read with a NIK or name column that no header named, or that its content contradicts.
+    by_content: Series[bool]
     message: Series[str]
+    # The [[layout]] lines that would read a sheet that could not be read.
+    layout_hint: Series[str]
 
 
 class DroppedRows(_Provenance):
     """dropped.csv: every row under a header that is not an applicant, and why."""
 
-    kind: Series[str] = pa.Field(
-        isin=["blank", "header", "numbering", "total", "signature", "other"]
-    )
+    kind: Series[str] = pa.Field(isin=list(DROPPED_KINDS))
     text: Series[str]
 
 

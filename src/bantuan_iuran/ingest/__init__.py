@@ -18,8 +18,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bantuan_iuran.ingest.cells import INPUT_SUFFIXES, Sheet, UnreadableFile, read_sheets
-from bantuan_iuran.ingest.layout import Layout, alias_lookup, cell_at, classify_row, find_layout
-from bantuan_iuran.ingest.village import identify_village
+from bantuan_iuran.ingest.headers import user_header_fields
+from bantuan_iuran.ingest.layout import Layout, LayoutProblem, cell_at, find_layout
+from bantuan_iuran.ingest.overrides import (
+    LayoutOverride,
+    find_override,
+    layout_from_override,
+    suggest_override,
+)
+from bantuan_iuran.ingest.rows import Block, RowCall, name_text, read_table
+from bantuan_iuran.ingest.village import VillageMatch, identify_village
 from bantuan_iuran.nik import mask_numbers
 from bantuan_iuran.normalize import split_place_date, split_rt_rw
 from bantuan_iuran.processes import map_shared
@@ -98,7 +106,11 @@ def run_ingest(
     from bantuan_iuran.schemas import DroppedRows, IngestedRows, IngestLog
 
     per_file = map_shared(
-        partial(ingest_file, lookup=alias_lookup(settings.headers)),
+        partial(
+            ingest_file,
+            user_fields=user_header_fields(settings.headers),
+            overrides=settings.layouts,
+        ),
         files,
         weights=[_size(source.path) for source in files],
         on_result=on_file,
@@ -149,22 +161,26 @@ def folder_summary(log: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def ingest_file(source: SourceFile, lookup: dict[str, str]) -> list[_SheetResult]:
+def ingest_file(
+    source: SourceFile, user_fields: dict[str, str], overrides: Sequence[LayoutOverride] = ()
+) -> list[_SheetResult]:
     try:
         sheets = read_sheets(source.path)
     except UnreadableFile as exc:
         return [_failed(source, "", str(exc))]
     except OSError as exc:
         return [_failed(source, "", f"cannot open the file: {exc.strerror or exc}")]
-    results = [ingest_sheet(source, sheet, lookup) for sheet in sheets]
-    if not any(r.log["status"] == "ok" for r in results):
+    results = [ingest_sheet(source, sheet, user_fields, overrides) for sheet in sheets]
+    if not any(r.log["status"] != "skipped" for r in results):
         names = ", ".join(s.name or "(csv)" for s in sheets)
-        return [_failed(source, "", f"no sheet has a NIK and a name column (sheets: {names})")]
+        hint = suggest_override(source.relative, sheets[0].name if sheets else "", None, {})
+        message = f"no sheet has a table with a NIK and a name column (sheets: {names})"
+        return [_failed(source, "", message, hint)]
     return results
 
 
-def _failed(source: SourceFile, sheet: str, message: str) -> _SheetResult:
-    return _SheetResult(log=_log_entry(source, sheet, "failed", message=message))
+def _failed(source: SourceFile, sheet: str, message: str, hint: str = "") -> _SheetResult:
+    return _SheetResult(log=_log_entry(source, sheet, "failed", message=message, hint=hint))
 
 
 def _log_entry(
@@ -174,7 +190,11 @@ def _log_entry(
     rows: int = 0,
     dropped: int = 0,
     kode_desa: str = "",
+    header_row: int | None = None,
+    columns: str = "",
     message: str = "",
+    hint: str = "",
+    by_content: bool = False,
 ) -> dict[str, object]:
     return {
         "file": source.relative,
@@ -183,63 +203,98 @@ def _log_entry(
         "rows": rows,
         "dropped": dropped,
         "kode_desa": kode_desa,
+        "header_row": 0 if header_row is None else header_row + 1,
+        "columns": columns,
+        "by_content": by_content,
         "message": message,
+        "layout_hint": hint,
     }
 
 
-def ingest_sheet(source: SourceFile, sheet: Sheet, lookup: dict[str, str]) -> _SheetResult:
-    layout = find_layout(sheet.rows, lookup)
-    if layout is None:
+def ingest_sheet(
+    source: SourceFile,
+    sheet: Sheet,
+    user_fields: dict[str, str],
+    overrides: Sequence[LayoutOverride] = (),
+) -> _SheetResult:
+    override = find_override(overrides, source.relative, sheet.name)
+    found = (
+        layout_from_override(override, sheet.rows)
+        if override
+        else find_layout(sheet.rows, user_fields)
+    )
+    if found is None:
         return _SheetResult(
-            log=_log_entry(source, sheet.name, "skipped", message="no NIK and name header found")
+            log=_log_entry(source, sheet.name, "skipped", message="no table with NIKs and names")
         )
-    title = " ".join(c.text for row in sheet.rows[: layout.header_row] for c in row if c.text)
+    if isinstance(found, LayoutProblem):
+        hint = suggest_override(source.relative, sheet.name, found.header_row, found.columns)
+        message = f"cannot tell which columns to read: {found.message}"
+        return _SheetResult(
+            log=_log_entry(
+                source,
+                sheet.name,
+                "failed",
+                header_row=found.header_row,
+                message=message,
+                hint=hint,
+            )  # fmt: skip
+        )
+    blocks, calls = read_table(sheet.rows, found, user_fields, redetect=override is None)
+    return _sheet_rows(source, sheet, blocks, calls)
+
+
+def _sheet_rows(
+    source: SourceFile, sheet: Sheet, blocks: list[Block], calls: list[RowCall]
+) -> _SheetResult:
+    first = blocks[0].layout
+    top = first.header_row if first.header_row is not None else first.data_start
+    title = " ".join(c.text for row in sheet.rows[:top] for c in row if c.text)
     folders = source.relative.split("/")[:-1]
-    stem = Path(source.relative).stem
-    village = identify_village([f"{sheet.name} {title}".strip(), stem, *reversed(folders)])
+    sheet_texts = [f"{sheet.name} {title}".strip(), Path(source.relative).stem, *reversed(folders)]
+    village = identify_village(sheet_texts)
+    villages = [_block_village(b, village, sheet_texts) for b in blocks]
     result = _SheetResult()
     kinds: Counter[str] = Counter()
-    kinds_by_row = _classify_rows(sheet, layout, lookup)
-    last_applicant = max((i for i, k in kinds_by_row.items() if k == "applicant"), default=-1)
-    desa_column = layout.index_of("desa")
-    for index, kind in kinds_by_row.items():
-        row = sheet.rows[index]
-        if kind != "applicant":
+    last_applicant = max((c.index for c in calls if c.kind == "applicant"), default=-1)
+    for call in calls:
+        if call.kind != "applicant":
             # Blank rows under the last applicant are the sheet's padding, not rows of the table.
-            if kind != "blank" or index < last_applicant:
-                kinds[kind] += 1
-                result.dropped.append(_dropped(source, sheet, index, kind))
+            if call.kind != "blank" or call.index < last_applicant:
+                kinds[call.kind] += 1
+                result.dropped.append(_dropped(source, sheet, call.index, call.kind))
             continue
-        kode_desa = village.kode_desa
-        if desa_column is not None and cell_at(row, desa_column).text:
-            row_village = identify_village([cell_at(row, desa_column).text], [title, *folders])
-            kode_desa = row_village.kode_desa or kode_desa
-        result.rows.append(_applicant(source, sheet, index, row, layout, kode_desa))
+        layout = blocks[call.block].layout
+        row = sheet.rows[call.index]
+        kode_desa = _row_village(row, layout, villages[call.block], [title, *folders])
+        result.rows.append(_applicant(source, sheet, call, row, layout, kode_desa))
     message = "; ".join(
         filter(None, [village.problem, ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))])
     )
+    described = list(dict.fromkeys(b.layout.describe() for b in blocks))
     result.log = _log_entry(
-        source, sheet.name, "ok", len(result.rows), sum(kinds.values()), village.kode_desa, message
-    )
+        source, sheet.name, "ok", len(result.rows), sum(kinds.values()), village.kode_desa,
+        first.header_row, " | ".join(described), message,
+        by_content=any(b.layout.by_content for b in blocks),
+    )  # fmt: skip
     return result
 
 
-def _has_nik_digits(row: Sequence, layout: Layout) -> bool:
-    return sum(ch.isdigit() for ch in cell_at(row, layout.index_of("nik")).text) >= 8
+def _block_village(block: Block, sheet_village: VillageMatch, sheet_texts: list[str]) -> str:
+    """A later table's own title may name another village than the sheet's first one."""
+    if block.title:
+        own = identify_village([block.title, *sheet_texts[1:]])
+        if own.kode_desa:
+            return own.kode_desa
+    return sheet_village.kode_desa
 
 
-def _classify_rows(sheet: Sheet, layout: Layout, lookup: dict[str, str]) -> dict[int, str]:
-    """Each row under the header: 'applicant' or why not. Under a total or signature row only a
-    row with a NIK is still an applicant (the village head's name is not one)."""
-    kinds: dict[int, str] = {}
-    footer = False
-    for index in range(layout.data_start, len(sheet.rows)):
-        kind = classify_row(sheet.rows[index], layout, lookup)
-        if footer and kind == "applicant" and not _has_nik_digits(sheet.rows[index], layout):
-            kind = "signature"
-        footer = footer or kind in ("total", "signature")
-        kinds[index] = kind
-    return kinds
+def _row_village(row: Sequence, layout: Layout, village: str, context: list[str]) -> str:
+    desa = cell_at(row, layout.index_of("desa")).text
+    if not desa:
+        return village
+    kecamatan = cell_at(row, layout.index_of("kecamatan")).text
+    return identify_village([desa], [kecamatan, *context]).kode_desa or village
 
 
 def _dropped(source: SourceFile, sheet: Sheet, index: int, kind: str) -> dict[str, object]:
@@ -255,9 +310,10 @@ def _dropped(source: SourceFile, sheet: Sheet, index: int, kind: str) -> dict[st
 
 
 def _applicant(
-    source: SourceFile, sheet: Sheet, index: int, row: Sequence, layout: Layout, kode_desa: str
+    source: SourceFile, sheet: Sheet, call: RowCall, row: Sequence, layout: Layout, kode_desa: str
 ) -> dict[str, object]:
     values = {column: cell_at(row, i).text for i, column in layout.columns.items()}
+    values["name"] = name_text(row, layout)
     if "birth_place_date" in values:
         place, born = split_place_date(values.pop("birth_place_date"))
         values.setdefault("birth_place", place)
@@ -266,6 +322,8 @@ def _applicant(
         rt, rw = split_rt_rw(values.pop("rt_rw"))
         values.setdefault("rt", rt)
         values.setdefault("rw", rw)
+    if not values.get("kk"):
+        values["kk"] = call.family_kk
     extra = {
         header: cell_at(row, i).text for i, header in layout.extra.items() if cell_at(row, i).text
     }
@@ -274,7 +332,7 @@ def _applicant(
         "row_id": 0,
         "source_file": source.relative,
         "source_sheet": sheet.name,
-        "source_row": index + 1,
+        "source_row": call.index + 1,
         "kode_desa": kode_desa,
         "nik_raw": nik_cell.text,
         "nik_is_number": nik_cell.is_number,

@@ -14,8 +14,11 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
+from bantuan_iuran.textfiles import decode_text_bytes, sniff_delimiter
+
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
-CSV_SUFFIXES = (".csv",)
+# Text exports: CSV from Excel (`,` or `;`), DTKS/SIKS-NG (`|`), tab-separated copies.
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 INPUT_SUFFIXES = SPREADSHEET_SUFFIXES + CSV_SUFFIXES
 
 
@@ -162,26 +165,8 @@ def describe_read_error(exc: Exception, head: bytes) -> str:
     return f"not a readable spreadsheet ({type(exc).__name__}: {str(exc)[:120]})"
 
 
-def decode_csv_bytes(data: bytes) -> str:
-    """Villages send UTF-8 (often with a BOM), UTF-16 from 'Unicode text', or Windows cp1252."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def sniff_delimiter(text: str) -> str:
-    sample = "\n".join(text.splitlines()[:30])
-    counts = {d: sample.count(d) for d in (";", ",", "\t", "|")}
-    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-
-
 def read_csv(path: Path) -> Sheet:
-    text = decode_csv_bytes(path.read_bytes())
+    text = decode_text_bytes(path.read_bytes())
     if "\x00" in text:
         raise UnreadableFile("the file is binary, not a CSV text file")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
