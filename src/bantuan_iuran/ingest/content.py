@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Callable, Sequence
+from functools import cached_property, lru_cache
 
 from bantuan_iuran import reference
 from bantuan_iuran.ingest.cells import Cell
@@ -28,21 +27,70 @@ _FIRST_BIRTH_YEAR = 1900
 _LAST_BIRTH_YEAR = 2030
 
 
-@dataclass(frozen=True)
 class ColumnProfile:
-    """Shares are of the column's filled cells (0 when none is filled)."""
+    """What a column's sampled cells hold, each share computed when first asked for (most
+    columns are asked one question). Shares are of the filled cells, 0 when none is filled."""
 
-    index: int
-    filled: int = 0
-    nik: float = 0.0
-    female: int = 0  # NIK-like values with a woman's day: never a family card
-    repeated: float = 0.0  # NIK-like values that occur more than once: a family card does
-    name: float = 0.0
-    distinct: float = 0.0
-    date: float = 0.0
-    place_date: float = 0.0
-    sex: float = 0.0
-    counting: float = 0.0  # each value one more than the one above: the row numbering
+    def __init__(self, index: int, cells: Sequence[Cell]) -> None:
+        self.index = index
+        self._cells = [c for c in cells if c.text]
+
+    @cached_property
+    def filled(self) -> int:
+        return len(self._cells)
+
+    def _share(self, test: Callable[[Cell], bool]) -> float:
+        return sum(1 for c in self._cells if test(c)) / self.filled if self.filled else 0.0
+
+    @cached_property
+    def _niks(self) -> list[str]:
+        return [
+            read_nik(c.text, c.is_number).nik for c in self._cells if nik_like(c.text, c.is_number)
+        ]
+
+    @cached_property
+    def nik(self) -> float:
+        return len(self._niks) / self.filled if self.filled else 0.0
+
+    @cached_property
+    def female(self) -> int:
+        """NIK-like values with a woman's day: never a family card."""
+        return sum(int(nik[6:8]) > 40 for nik in self._niks)
+
+    @cached_property
+    def repeated(self) -> float:
+        """NIK-like values that occur more than once: a family card does."""
+        counts = Counter(self._niks)
+        return sum(k for k in counts.values() if k > 1) / len(self._niks) if self._niks else 0.0
+
+    @cached_property
+    def name(self) -> float:
+        return self._share(lambda c: name_like(c.text))
+
+    @cached_property
+    def distinct(self) -> float:
+        return len({c.text.upper() for c in self._cells}) / self.filled if self.filled else 0.0
+
+    @cached_property
+    def date(self) -> float:
+        return self._share(lambda c: birth_date_like(c.text))
+
+    @cached_property
+    def place_date(self) -> float:
+        return self._share(lambda c: place_date_like(c.text))
+
+    @cached_property
+    def sex(self) -> float:
+        return self._share(lambda c: sex_like(c.text))
+
+    @cached_property
+    def counting(self) -> float:
+        """Each value one more than the one above: the row numbering."""
+        numbers = [_integer(c.text) for c in self._cells]
+        steps = sum(
+            1 for a, b in zip(numbers, numbers[1:], strict=False) if a is not None and b == a + 1
+        )
+        return steps / max(self.filled - 1, 1)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -63,11 +111,6 @@ def nik_like(text: str, is_number: bool = False) -> bool:
         return True
     day, month = int(nik[6:8]), int(nik[8:10])
     return 1 <= month <= 12 and (1 <= day <= 31 or 41 <= day <= 71)
-
-
-def _female_day(text: str, is_number: bool) -> bool:
-    nik = read_nik(text, is_number).nik
-    return int(nik[6:8]) > 40
 
 
 @lru_cache(maxsize=1 << 16)
@@ -103,39 +146,11 @@ def _integer(text: str) -> int | None:
     return abs(int(text.strip("().")))
 
 
-def profile_column(cells: Sequence[Cell], index: int) -> ColumnProfile:
-    filled = [c for c in cells if c.text]
-    if not filled:
-        return ColumnProfile(index)
-    n = len(filled)
-    niks = [c for c in filled if nik_like(c.text, c.is_number)]
-    counts = Counter(read_nik(c.text, c.is_number).nik for c in niks)
-    return ColumnProfile(
-        index=index,
-        filled=n,
-        nik=len(niks) / n,
-        female=sum(_female_day(c.text, c.is_number) for c in niks),
-        repeated=sum(k for k in counts.values() if k > 1) / len(niks) if niks else 0.0,
-        name=sum(name_like(c.text) for c in filled) / n,
-        distinct=len({c.text.upper() for c in filled}) / n,
-        date=sum(birth_date_like(c.text) for c in filled) / n,
-        place_date=sum(place_date_like(c.text) for c in filled) / n,
-        sex=sum(sex_like(c.text) for c in filled) / n,
-        counting=_counting_share([c.text for c in filled]),
-    )
-
-
-def _counting_share(texts: Sequence[str]) -> float:
-    numbers = [_integer(t) for t in texts]
-    steps = sum(
-        1 for a, b in zip(numbers, numbers[1:], strict=False) if a is not None and b == a + 1
-    )
-    return steps / max(len(texts) - 1, 1)
-
-
 def is_numbering_row(texts: Sequence[str]) -> bool:
     """The row of column numbers printed under a header: '1 2 3', '(1) (2)' (which Excel stores
     as -1, -2), 'KOLOM 2 3'; gaps where a merged header spans two columns."""
+    if len(texts) < 3 or any(len(t) > 8 for t in texts[1:]):  # a data row: names, NIKs
+        return False
     if (
         texts
         and not texts[0].strip("().-").isdigit()

@@ -18,7 +18,6 @@ from bantuan_iuran.ingest.content import (
     ColumnProfile,
     birth_date_like,
     nik_like,
-    profile_column,
 )
 from bantuan_iuran.ingest.headers import NO_MATCH, HeaderMatch, header_field
 
@@ -58,6 +57,7 @@ class Layout:
 
     def __post_init__(self) -> None:
         self._positions = {name: index for index, name in self.columns.items()}
+        self.name_columns = [self._positions[n] for n in NAME_FIELDS if n in self._positions]
 
     def index_of(self, column: str) -> int | None:
         return self._positions.get(column)
@@ -245,7 +245,7 @@ class _Columns:
     def profile(self, index: int) -> ColumnProfile:
         if index not in self._profiles:
             cells = [row[index] for row in self.sample if index < len(row)]
-            self._profiles[index] = profile_column(cells, index)
+            self._profiles[index] = ColumnProfile(index, cells)
         return self._profiles[index]
 
     def free(self) -> list[ColumnProfile]:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from bantuan_iuran.ingest.cells import Cell
 from bantuan_iuran.ingest.content import is_numbering_row
 from bantuan_iuran.ingest.layout import (
-    NAME_FIELDS,
     Layout,
     cell_at,
     is_header_like,
@@ -65,7 +64,9 @@ class RowCall:
 
 def name_text(row: Sequence[Cell], layout: Layout) -> str:
     """The name as written, its parts joined when it is split over columns."""
-    parts = (cell_at(row, layout.index_of(n)).text for n in NAME_FIELDS)
+    if len(layout.name_columns) == 1:
+        return cell_at(row, layout.name_columns[0]).text
+    parts = (cell_at(row, i).text for i in layout.name_columns)
     return " ".join(p for p in parts if p)
 
 
