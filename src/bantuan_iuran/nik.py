@@ -16,6 +16,9 @@ from bantuan_iuran import reference
 NIK_LENGTH = 16
 
 _SEPARATORS = re.compile(r"[\s.\-_'`‘’\u00a0/]+")
+# Invisible characters SIAK exports and copied web pages leave inside ID cells: zero-width spaces
+# and joiners, direction marks, word joiners, byte-order marks.
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
 # "3.50301E+15" or, in an Indonesian locale, "3,50301E+15": the cell showed scientific notation.
 _SCIENTIFIC = re.compile(r"^\s*'?(\d)[.,](\d+)\s*[eE]\s*\+?\s*(\d{1,2})\s*$")
 _TRAILING_ZERO_DECIMAL = re.compile(r"^(\d+)[.,]0+$")
@@ -56,10 +59,11 @@ def clean_nik(raw: str) -> str:
 
     >>> clean_nik("'3503 0123.4567-8901")
     '3503012345678901'
-    >>> clean_nik("3503012345678900.0")
-    '3503012345678900'
+    >>> clean_nik("3503012345678900.0"), clean_nik("\u200e3503012345678901\u200b")
+    ('3503012345678900', '3503012345678901')
     """
-    text = re.sub(r"[\s'`‘’\u00a0]+", "", raw)
+    text = _INVISIBLE.sub("", raw)
+    text = re.sub(r"[\s'`‘’\u00a0]+", "", text)
     decimal = _TRAILING_ZERO_DECIMAL.match(text)
     if decimal:
         text = decimal.group(1)

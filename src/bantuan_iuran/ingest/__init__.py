@@ -256,11 +256,11 @@ def _sheet_rows(
     villages = [_block_village(b, village, sheet_texts) for b in blocks]
     result = _SheetResult()
     kinds: Counter[str] = Counter()
-    last_applicant = max((c.index for c in calls if c.kind == "applicant"), default=-1)
+    last_filled = max((c.index for c in calls if c.kind != "blank"), default=-1)
     for call in calls:
         if call.kind != "applicant":
-            # Blank rows under the last applicant are the sheet's padding, not rows of the table.
-            if call.kind != "blank" or call.index < last_applicant:
+            # Blank rows under the last filled one are the sheet's padding, not the table's.
+            if call.kind != "blank" or call.index < last_filled:
                 kinds[call.kind] += 1
                 result.dropped.append(_dropped(source, sheet, call.index, call.kind))
             continue

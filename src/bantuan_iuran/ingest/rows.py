@@ -139,6 +139,8 @@ def read_table(
             kind = "parent"
         if footer and kind == "applicant" and not has_nik_digits(row, layout):
             kind = footer
+        elif footer == "note" and kind == "title":  # the lines of a note under the table
+            kind = "note"
         footer = _FOOTER_KIND.get(kind, footer)
         if kind in ("separator", "parent"):
             family_kk = _family_number(row) or family_kk
