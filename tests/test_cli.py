@@ -163,3 +163,51 @@ def test_the_example_config_is_valid() -> None:
     example = ROOT / "examples" / "bantuan.toml"
     assert load_settings(example).programme.year == 2027
     assert read_user_config(example)["run"]["sources"] == ["../data/sample/desa"]
+
+
+def test_an_unreadable_sheet_prints_the_lines_that_read_it_and_they_do(tmp_path: Path) -> None:
+    """The analyst pastes the printed [[layout]] lines, fills in the letter, and the sheet is read;
+    the override is in the manifest."""
+    source = tmp_path / "desa"
+    source.mkdir()
+    shutil.copy(ROOT / "tests" / "layouts" / "files" / "clerk" / "dua kolom nomor.xlsx", source)
+    result = runner.invoke(app, ["ingest", str(source), "-w", str(tmp_path / "w")])
+    assert result.exit_code == 1
+    hint = result.output[result.output.index("[[layout]]") :]
+    lines = [line.strip("│ ") for line in hint.splitlines()[:6]]
+    assert lines[:4] == [
+        "[[layout]]",
+        'file = "dua kolom nomor.xlsx"',
+        'sheet = "Sheet1"',
+        "header_row = 1",
+    ]
+    assert "3503" not in result.output.replace("3503********", "")
+    config = tmp_path / "bantuan.toml"
+    config.write_text("\n".join([*lines[:4], 'nik = "B"', 'name = "D"']) + "\n", "utf-8")
+    work = tmp_path / "w2"
+    result = runner.invoke(app, ["ingest", str(source), "-w", str(work), "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert len(pd.read_parquet(work / "ingested.parquet")) == 4
+    manifest = json.loads((work / "manifest.json").read_text("utf-8"))
+    assert manifest["stages"]["ingest"]["config"]["layout"][0]["nik"] == "B"
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ('file = "a.xlsx"\nnik = "B"', "must give the `nik` and `name`"),
+        ('file = "a.xlsx"\nnik = "B"\nname = "C"\nnama = "D"', "unknown keys: nama"),
+        ('file = "a.xlsx"\nnik = "2"\nname = "C"', "is not a column letter"),
+        ('file = "a.xlsx"\nnik = "B"\nname = "C"\nheader_row = -1', "header_row must be"),
+    ],
+)
+def test_layout_overrides_with_mistakes_are_refused(
+    tmp_path: Path, entry: str, message: str
+) -> None:
+    config = tmp_path / "bantuan.toml"
+    config.write_text(f"[[layout]]\n{entry}\n", "utf-8")
+    result = runner.invoke(
+        app, ["ingest", str(tmp_path), "-w", str(tmp_path / "w"), "--config", str(config)]
+    )
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.split())

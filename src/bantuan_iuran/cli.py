@@ -158,11 +158,15 @@ def _ingest(run: _Run, sources: list[Path] | None, workdir: Path) -> int:
         f"{len(result.applicants):,} applicant rows -> {workdir / 'ingested.parquet'} "
         f"(file by file: {workdir / 'ingest_log.csv'})"
     )
+    render.layouts_to_check(result.log)
     for entry in result.log.itertuples():
-        if entry.status == "failed":
-            render.warning(f"{entry.file}: {entry.message}")
+        where = f"{entry.file} [{entry.sheet}]" if entry.sheet else entry.file
+        if entry.status == "failed" and entry.layout_hint:
+            render.layout_hint(where, entry.message, entry.layout_hint)
+        elif entry.status == "failed":
+            render.warning(f"{where}: {entry.message}")
         elif entry.status == "ok" and not entry.kode_desa:
-            render.warning(f"{entry.file} [{entry.sheet}]: {entry.message.split(';')[0]}")
+            render.warning(f"{where}: {entry.message.split(';')[0]}")
     render.warnings(outcome.warnings)
     return EXIT_PARTIAL if result.failed_files else EXIT_OK
 

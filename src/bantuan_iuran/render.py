@@ -7,6 +7,7 @@ from numbers import Integral
 
 import pandas as pd
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -52,12 +53,14 @@ def status(message: str):
 
 
 def error_panel(message: str, hint: str = "") -> None:
-    body = mask_numbers(message) + (f"\n\n[dim]{mask_numbers(hint)}[/dim]" if hint else "")
+    body = escape(mask_numbers(message))
+    if hint:
+        body += f"\n\n[dim]{escape(mask_numbers(hint))}[/dim]"
     errors.print(Panel(body, title="Error", border_style="red", expand=False))
 
 
 def warning(message: str) -> None:
-    errors.print(f"[yellow]Warning:[/yellow] {mask_numbers(message)}")
+    errors.print(f"[yellow]Warning:[/yellow] {escape(mask_numbers(message))}")
 
 
 def warnings(messages: list[str]) -> None:
@@ -66,7 +69,34 @@ def warnings(messages: list[str]) -> None:
 
 
 def info(message: str) -> None:
-    console.print(mask_numbers(message))
+    console.print(escape(mask_numbers(message)))
+
+
+def layouts_to_check(log: pd.DataFrame) -> None:
+    """The sheets read with a NIK or name column no header named (or one its cells contradict):
+    what was read, so the analyst can check them at a glance."""
+    doubtful = log[log["by_content"]]
+    if doubtful.empty:
+        return
+    table = Table(title="Sheets read by their content: check the columns", title_justify="left")
+    for column in ("file", "sheet", "header row", "columns read"):
+        table.add_column(column, overflow="fold")
+    for entry in doubtful.itertuples():
+        header = str(entry.header_row) if entry.header_row else "none"
+        cells = (entry.file, entry.sheet, header, entry.columns)
+        table.add_row(*(escape(mask_numbers(str(c))) for c in cells))
+    console.print(table)
+
+
+def layout_hint(where: str, message: str, hint: str) -> None:
+    """A sheet that could not be read: why, and the bantuan.toml lines that would read it."""
+    body = (
+        f"{escape(mask_numbers(message))}\n\nTo read it, add to bantuan.toml (check the letters):"
+    )
+    body += f"\n\n{escape(hint)}"
+    errors.print(
+        Panel(body, title=escape(mask_numbers(where)), border_style="yellow", expand=False)
+    )
 
 
 def counts_table(title: str, counts: pd.DataFrame, total: bool = True) -> None:

@@ -268,6 +268,9 @@ def _sheet_rows(
         row = sheet.rows[call.index]
         kode_desa = _row_village(row, layout, villages[call.block], [title, *folders])
         result.rows.append(_applicant(source, sheet, call, row, layout, kode_desa))
+    row_villages = {row["kode_desa"] for row in result.rows}
+    if village.problem and len(row_villages) == 1 and "" not in row_villages:
+        village = VillageMatch(row_villages.pop())  # every row named it in its desa column
     message = "; ".join(
         filter(None, [village.problem, ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))])
     )

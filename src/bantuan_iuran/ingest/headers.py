@@ -26,6 +26,8 @@ FIELDS = (
 )  # fmt: skip
 
 EXACT = 100
+# Below this a header's words are too unsure to name a field ('Mengurus Rumah Tangga' is data).
+MIN_SCORE = 60
 _FUZZY_PENALTY = 12
 _UNKNOWN_PENALTY = 4
 _MIN_FUZZY_SCORE = 85
@@ -155,7 +157,7 @@ _PHRASES = (
 _NEUTRAL = frozenset(
     "LENGKAP LGKP LKP SESUAI DGN DENGAN GELAR CALON PENERIMA PESERTA PENDUDUK PETANI ANGGOTA KPM "
     "ART WARGA PEMOHON PENGUSUL TENAGA KERJA TK PEKERJA BURUH ID DIGIT YG YANG DAN ATAU PANGGILAN "
-    "ASLI TERDAFTAR UTAMA SEKARANG RUMAH TINGGAL SAAT INI TH THN TAHUN JENIS JNS".split()
+    "ASLI TERDAFTAR UTAMA SEKARANG RUMAH TANGGA TINGGAL SAAT INI TH THN TAHUN JENIS JNS".split()
 )
 _NUMBER_WORDS = frozenset(w for w, c in _CONCEPTS.items() if c == "NUMBER")
 _LEXICON = tuple(w for w in _CONCEPTS if len(w) >= 4)
@@ -274,7 +276,8 @@ def match_header(text: str) -> HeaderMatch:
         return NO_MATCH
     if field_name.startswith("!"):
         return HeaderMatch(None, foreign=field_name[1:])
-    return HeaderMatch(field_name, max(EXACT - cost - _weakness(field_name, concepts), 1))
+    score = EXACT - cost - _weakness(field_name, concepts)
+    return HeaderMatch(field_name, score) if score >= MIN_SCORE else NO_MATCH
 
 
 def _field_of(concepts: set[str], words: Sequence[str]) -> str | None:
