@@ -227,6 +227,8 @@ def ingest_sheet(
         return _SheetResult(
             log=_log_entry(source, sheet.name, "skipped", message="no table with NIKs and names")
         )
+    if isinstance(found, LayoutProblem) and not found.has_niks:
+        return _SheetResult(log=_log_entry(source, sheet.name, "skipped", message=found.message))
     if isinstance(found, LayoutProblem):
         hint = suggest_override(source.relative, sheet.name, found.header_row, found.columns)
         message = f"cannot tell which columns to read: {found.message}"

@@ -60,88 +60,23 @@ _CONCEPTS: dict[str, str] = {
     **dict.fromkeys(["KEPALA", "KELUARGA"], "FAMILY"),
     # Someone else's number, name or date: a parent, a group, a place, a correction.
     **dict.fromkeys(
-        [
-            "AYAH",
-            "BAPAK",
-            "IBU",
-            "SUAMI",
-            "ISTRI",
-            "ANAK",
-            "WALI",
-            "ORTU",
-            "PASANGAN",
-            "KANDUNG",
-            "POKTAN",
-            "GAPOKTAN",
-            "KELOMPOK",
-            "KIOS",
-            "PENYULUH",
-            "PETUGAS",
-            "PENDAMPING",
-            "KABUPATEN",
-            "KAB",
-            "KOTA",
-            "PROVINSI",
-            "PROPINSI",
-            "PROP",
-            "PROV",
-            "PERUSAHAAN",
-            "USAHA",
-            "BANK",
-            "REKENING",
-            "WARIS",
-            "PERBAIKAN",
-            "KOREKSI",
-            "LAMA",
-            "SALAH",
-            "MATI",
-            "MENINGGAL",
-            "KEMATIAN",
-            "KAWIN",
-            "PERKAWINAN",
-            "CERAI",
-            "DAFTAR",
-            "PENDAFTARAN",
-            "PENGAJUAN",
-            "TERBIT",
-            "BERLAKU",
-            "PROGRAM",
-            "KODE",
-            "SEKOLAH",
-        ],
+        (
+            "AYAH BAPAK IBU SUAMI ISTRI ANAK WALI ORTU PASANGAN KANDUNG POKTAN GAPOKTAN KELOMPOK "
+            "KIOS PENYULUH PETUGAS PENDAMPING KABUPATEN KAB KOTA PROVINSI PROPINSI PROP PROV "
+            "PERUSAHAAN USAHA BANK REKENING WARIS PERBAIKAN KOREKSI LAMA SALAH MATI MENINGGAL "
+            "KEMATIAN KAWIN PERKAWINAN CERAI DAFTAR PENDAFTARAN PENGAJUAN TERBIT BERLAKU PROGRAM "
+            "KODE SEKOLAH AKTA AKTE"
+        ).split(),
         "FOREIGN",
-    ),  # fmt: skip
+    ),
     **dict.fromkeys(
-        [
-            "AGAMA",
-            "PENDIDIKAN",
-            "STATUS",
-            "UMUR",
-            "USIA",
-            "TELEPON",
-            "TELP",
-            "HP",
-            "WA",
-            "EMAIL",
-            "KETERANGAN",
-            "KET",
-            "GOLONGAN",
-            "DARAH",
-            "KOMODITAS",
-            "LUAS",
-            "LAHAN",
-            "SUBSEKTOR",
-            "HUBUNGAN",
-            "SHDK",
-            "LEVEL",
-            "JUMLAH",
-            "TIMESTAMP",
-            "CATATAN",
-            "WARGANEGARA",
-            "KEWARGANEGARAAN",
-        ],
+        (
+            "AGAMA PENDIDIKAN STATUS UMUR USIA TELEPON TELP HP WA EMAIL KETERANGAN KET GOLONGAN "
+            "DARAH KOMODITAS LUAS LAHAN SUBSEKTOR HUBUNGAN SHDK LEVEL JUMLAH TIMESTAMP CATATAN "
+            "WARGANEGARA KEWARGANEGARAAN"
+        ).split(),
         "OTHER",
-    ),  # fmt: skip
+    ),
 }
 # Multi-word names of one concept, joined before the words are read.
 _PHRASES = (
@@ -151,6 +86,7 @@ _PHRASES = (
     (("FULL", "NAME"), "NAMA"),
     (("JENIS", "KEL"), "KELAMIN"),
     (("JNS", "KEL"), "KELAMIN"),
+    (("HUB", "KEL"), "HUBUNGAN"),
     (("LK", "PR"), "LP"),
 )
 # Words that say nothing about the field: the person listed, or how complete the value is.
@@ -264,14 +200,10 @@ def match_header(text: str) -> HeaderMatch:
     words = _words_with_phrases(normalize_header(text).split())
     if not words:
         return NO_MATCH
-    concepts: set[str] = set()
-    cost = 0
-    for word in words:
-        concept, penalty = _concept(word)
-        cost += penalty
-        if concept:
-            concepts.add(concept)
-    field_name = _field_of(concepts, words)
+    concepts, unknown, cost = _read_words(words)
+    if unknown >= 2 and unknown > len(concepts):
+        return NO_MATCH  # 'Tempat buang tinja', 'Tercantum di dalam KK': about something else
+    field_name = _field_of(concepts, words, unknown)
     if field_name is None:
         return NO_MATCH
     if field_name.startswith("!"):
@@ -280,7 +212,28 @@ def match_header(text: str) -> HeaderMatch:
     return HeaderMatch(field_name, score) if score >= MIN_SCORE else NO_MATCH
 
 
-def _field_of(concepts: set[str], words: Sequence[str]) -> str | None:
+def _read_words(words: Sequence[str]) -> tuple[set[str], int, int]:
+    """The concepts named, how many words are unknown, and the cost of the reading."""
+    concepts: set[str] = set()
+    unknown = cost = 0
+    for word in words:
+        concept, penalty = _concept(word)
+        cost += penalty
+        if concept == "?":
+            unknown += 1
+        elif concept:
+            concepts.add(concept)
+    return concepts, unknown, cost
+
+
+def names_nothing(text: str) -> bool:
+    """A header that says nothing of what its column holds ('', 'No', 'Nomor 2', 'ID'), so the
+    column's cells may say it instead."""
+    concepts, unknown, _ = _read_words(_words_with_phrases(normalize_header(text).split()))
+    return not unknown and concepts <= {"NUMBER", "IDENTITY"}
+
+
+def _field_of(concepts: set[str], words: Sequence[str], unknown: int) -> str | None:
     """The field the concepts name; '!field' when a qualifier makes it someone else's."""
     if "OTHER" in concepts:  # 'Status NIK', 'pendidikan_kk_id', 'No HP': another attribute
         return "!other"
@@ -288,7 +241,7 @@ def _field_of(concepts: set[str], words: Sequence[str]) -> str | None:
     if "NAME" in concepts:
         return _name_field(concepts, foreign)
     if concepts & {"PLACE", "DATE", "BIRTH", "PLACEDATE"}:
-        return _birth_field(concepts, foreign)
+        return _birth_field(concepts, foreign, unknown)
     person_fields = concepts & {"SEX", "ADDRESS", "HAMLET", "RT", "RW", "JOB", "VILLAGE"}
     if (
         "NIK" in concepts
@@ -312,9 +265,11 @@ def _name_field(concepts: set[str], foreign: bool) -> str:
     return "name_last" if "LAST" in concepts else "name"
 
 
-def _birth_field(concepts: set[str], foreign: bool) -> str:
+def _birth_field(concepts: set[str], foreign: bool, unknown: int) -> str | None:
     if foreign:
         return "!birth_date"
+    if "BIRTH" not in concepts and "PLACEDATE" not in concepts and unknown:
+        return None  # 'Tanggal Vaksin', 'Tgl Cetak KK': another date
     if "PLACEDATE" in concepts or {"PLACE", "DATE"} <= concepts:
         return "birth_place_date"
     return "birth_place" if "PLACE" in concepts else "birth_date"

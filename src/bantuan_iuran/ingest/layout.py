@@ -19,7 +19,7 @@ from bantuan_iuran.ingest.content import (
     birth_date_like,
     nik_like,
 )
-from bantuan_iuran.ingest.headers import NO_MATCH, HeaderMatch, header_field
+from bantuan_iuran.ingest.headers import NO_MATCH, HeaderMatch, header_field, names_nothing
 
 HEADER_SEARCH_ROWS = 60
 NAME_FIELDS = ("name", "name_first", "name_middle", "name_last")
@@ -27,6 +27,7 @@ _IDENTIFYING = frozenset({"nik", *NAME_FIELDS})
 _LONG_NUMBER = re.compile(r"\d{10,}")
 # Content shares that make a column what it looks like.
 _NIK_SHARE = 0.5
+_FEW_NIKS_SHARE = 0.25
 _NAME_SHARE = 0.6
 _DATE_SHARE = 0.6
 _SEX_SHARE = 0.8
@@ -86,6 +87,8 @@ class LayoutProblem:
     message: str
     header_row: int | None
     columns: dict[str, int]
+    # False when no column is headed as a NIK or holds one: not a list of people to read.
+    has_niks: bool = True
 
 
 def column_letter(index: int) -> str:
@@ -142,7 +145,7 @@ def find_layout(
         if isinstance(found, Layout):
             return found
         problem = problem or found
-    by_content = _layout_by_content(rows, start)
+    by_content = _layout_by_content(rows, start, user_fields)
     return by_content if isinstance(by_content, Layout) else problem or by_content
 
 
@@ -158,21 +161,30 @@ def layout_at(
     data_start = index + 1
     below = rows[index + 1] if index + 1 < len(rows) else []
     sub = header_matches(below, user_fields)
-    if sub and _is_sub_header(below, sub):
+    if sub and _is_sub_header(below, sub, row, matches):
         matches = {**matches, **sub}  # the sub-header names the columns under a merged parent
         data_start = index + 2
     headers = _header_texts(row, below if data_start == index + 2 else [])
     return _resolve(rows, index, data_start, matches, headers)
 
 
-def _is_sub_header(row: Sequence[Cell], matches: Mapping[int, HeaderMatch]) -> bool:
-    """'Tempat Lahir | Tgl/Bln/Th' under a merged 'Tempat dan Tanggal Lahir': titles only, unlike
-    a first data row whose NIK is missing."""
+def _is_sub_header(
+    row: Sequence[Cell],
+    matches: Mapping[int, HeaderMatch],
+    parent: Sequence[Cell],
+    parent_matches: Mapping[int, HeaderMatch],
+) -> bool:
+    """'Tempat Lahir | Tgl/Bln/Th' under a merged 'Tempat dan Tanggal Lahir': titles that refine
+    their parents, sparse and without a digit, unlike a first data row whose NIK is missing
+    ('Dsn Karang' under 'Alamat' repeats its parent's field: data)."""
     texts = [c.text for c in row if c.text]
-    named = any(m.field not in (None, "number") for m in matches.values())
-    if not named or has_long_number(row) or any(birth_date_like(t) for t in texts):
+    if any(ch.isdigit() for t in texts for ch in t):
         return False
-    return 2 * len(matches) >= len(texts)
+    fields = {i: m.field for i, m in matches.items() if m.field not in (None, "number")}
+    if not fields or any(parent_matches.get(i, NO_MATCH).field == f for i, f in fields.items()):
+        return False
+    parent_texts = sum(1 for c in parent if c.text)
+    return 2 * len(matches) >= len(texts) or 2 * len(texts) <= parent_texts
 
 
 def _header_texts(row: Sequence[Cell], below: Sequence[Cell]) -> dict[int, str]:
@@ -193,7 +205,7 @@ def _resolve(
     columns = _Columns(rows[data_start : data_start + SAMPLE_ROWS], matches, headers)
     problem = columns.resolve_nik() or columns.resolve_name()
     if problem is not None:
-        return LayoutProblem(problem, header_row, columns.suggested())
+        return LayoutProblem(problem, header_row, columns.suggested(), columns.has_niks)
     columns.resolve_others()
     # The numbering column only kept content typing off it; its values travel as extra.
     fields = {i: name for i, name in columns.fields.items() if name != "number"}
@@ -241,6 +253,7 @@ class _Columns:
         width = max((len(r) for r in sample), default=0)
         self.width = max(width, max(headers, default=-1) + 1)
         self._profiles: dict[int, ColumnProfile] = {}
+        self.has_niks = True
 
     def profile(self, index: int) -> ColumnProfile:
         if index not in self._profiles:
@@ -276,8 +289,15 @@ class _Columns:
                     del self.fields[column]
                     self.take("nik", candidates[0])
             return None
-        candidates = [p for p in self.free() if p.nik >= _NIK_SHARE]
+        free = self.free()
+        candidates = [p for p in free if p.nik >= _NIK_SHARE]
         if not candidates:
+            # A short list whose notes fill the column below it: NIK-like values are specific
+            # enough that a few of them, in one column only, make it the NIK column.
+            few = [p for p in free if p.nik >= _FEW_NIKS_SHARE and p.nik * p.filled >= 2]
+            candidates = few if len(few) == 1 else []
+        if not candidates:
+            self.has_niks = False
             return "no column is headed as a NIK or holds NIKs"
         people = [p for p in candidates if not _family_card_like(p)]
         if len(candidates) > 1 and len(people) != 1:
@@ -298,7 +318,12 @@ class _Columns:
         if named:
             return None
         candidates = [
-            p for p in self.free() if p.name >= _NAME_SHARE and (p.filled < 4 or p.distinct >= 0.5)
+            p
+            for p in self.free()
+            if p.name >= _NAME_SHARE
+            and (p.filled < 4 or p.distinct >= 0.5)
+            # A header about something else ('Jenis Vaksin') needs more than a row or two.
+            and (names_nothing(self.headers.get(p.index, "")) or p.filled >= 3)
         ]
         if not candidates:
             return "no column is headed as a name or holds names"
@@ -338,7 +363,9 @@ class _Columns:
         return {name: index for index, name in self.fields.items() if name != "number"}
 
 
-def _layout_by_content(rows: Sequence[Sequence[Cell]], start: int) -> Layout | LayoutProblem | None:
+def _layout_by_content(
+    rows: Sequence[Sequence[Cell]], start: int, user_fields: Mapping[str, str]
+) -> Layout | LayoutProblem | None:
     """A table with no header a person can read: it starts at the first row holding a NIK; the
     row above is kept as its header text when it looks like one."""
     for index in range(start, min(len(rows), start + HEADER_SEARCH_ROWS)):
@@ -348,8 +375,10 @@ def _layout_by_content(rows: Sequence[Sequence[Cell]], start: int) -> Layout | L
         return None
     above = rows[index - 1] if index > start else []
     header_row = index - 1 if _looks_like_header_text(above) else None
-    headers = {i: c.text for i, c in enumerate(above) if c.text} if header_row is not None else {}
-    resolved = _resolve(rows, header_row, index, {}, headers)
+    if header_row is None:
+        above = []
+    headers = {i: c.text for i, c in enumerate(above) if c.text}
+    resolved = _resolve(rows, header_row, index, header_matches(above, user_fields), headers)
     if isinstance(resolved, Layout) and _nik_count(rows, resolved) < 2:
         return None  # one number on a cover or instruction sheet is not a table
     return resolved

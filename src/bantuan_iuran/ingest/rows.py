@@ -91,7 +91,8 @@ def row_kind(row: Sequence[Cell], layout: Layout, user_fields: Mapping[str, str]
     if not nik_digits and any(_TOTAL.search(t) for t in texts):
         return "total"
     nik = cell_at(row, layout.index_of("nik")).text
-    if len(texts) <= 2 and not nik and any(_SIGNATURE.search(t) for t in texts):
+    # Signature blocks are sparse: 'Mengetahui, | Petugas Lapangan, | Kepala Keluarga,'.
+    if len(texts) <= 3 and not nik and any(_SIGNATURE.search(t) for t in texts):
         return "signature"
     if len(texts) <= 2 and not nik_digits and any(_LABELLED.match(t) for t in texts):
         return "separator"
