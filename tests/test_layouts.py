@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import settings as settings_
+from hypothesis import strategies as st
 
 from bantuan_iuran.ingest import find_source_files, run_ingest
 from bantuan_iuran.nik import read_nik
@@ -125,3 +128,28 @@ def test_one_line_variants(tmp_path: Path, settings, variant: str) -> None:
     assert result.applicants["nik_raw"].tolist() == [NIK_A, NIK_B]
     assert result.applicants["name"].tolist() == ["BUDI SANTOSO", "SITI AMINAH"]
     assert result.failed_files == 0
+
+
+_CELL = st.one_of(
+    st.just(""),
+    st.sampled_from(["NIK", "NAMA", "No", "Tgl Lahir", "JUMLAH", "###", "Catatan:", "L", "P"]),
+    st.sampled_from([NIK_A, NIK_B, "3.50301E+15", "No. KK : " + NIK_A, "(1)", "-2", "131 orang"]),
+    st.text(max_size=12),
+    st.integers(-5, 10**16),
+)
+
+
+@settings_(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_CELL, max_size=6), max_size=25))
+def test_any_grid_is_read_without_crashing_and_every_row_once(grid) -> None:
+    """Damaged and random sheets: no exception, and no row both a person and left out."""
+    from bantuan_iuran.ingest import SourceFile, ingest_sheet
+    from bantuan_iuran.ingest.cells import Sheet, cell_from_value
+
+    sheet = Sheet("S", [[cell_from_value(v) for v in row] for row in grid])
+    result = ingest_sheet(SourceFile(Path("x.xlsx"), "x.xlsx"), sheet, {})
+    people = [r["source_row"] for r in result.rows]
+    dropped = [d["source_row"] for d in result.dropped]
+    assert len(set(people) | set(dropped)) == len(people) + len(dropped)
+    assert all(1 <= n <= len(grid) for n in people + dropped)
+    assert result.log["status"] in ("ok", "skipped", "failed")

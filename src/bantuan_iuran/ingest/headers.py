@@ -153,7 +153,7 @@ def _join_spaced_letters(words: list[str]) -> list[str]:
     return joined
 
 
-@lru_cache(maxsize=1 << 12)
+@lru_cache(maxsize=1 << 16)
 def _concept(word: str) -> tuple[str, int]:
     """A word's concept and its cost: exact, split ('TEMPATLAHIR'), or a typo ('KEPENDUDUKN')."""
     if word in _CONCEPTS:
