@@ -153,3 +153,13 @@ def test_any_grid_is_read_without_crashing_and_every_row_once(grid) -> None:
     assert len(set(people) | set(dropped)) == len(people) + len(dropped)
     assert all(1 <= n <= len(grid) for n in people + dropped)
     assert result.log["status"] in ("ok", "skipped", "failed")
+
+
+def test_known_formats_are_named_in_the_log(corpus) -> None:
+    formats = corpus.log[corpus.log["status"] == "ok"].set_index("file")["format"]
+    assert formats["siak/Ekspor SIAK Ngulankulon.xlsx"] == "SIAK"
+    assert formats["opensid/penduduk_ngadirenggo.xlsx"] == "OpenSID penduduk"
+    assert formats["buku_induk/BUKU INDUK SUKOREJO.xlsx"] == "Buku Induk 2016"
+    assert formats["dtks/DTKS_NGULANWETAN_2026.txt"] == "DTKS"
+    assert formats["bpjs/template_upload_tk_watulimo.xlsx"] == "BPJS upload (SIPP)"
+    assert formats["clerk/Surat Usulan Kayen.xlsx"] == ""

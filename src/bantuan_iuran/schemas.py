@@ -69,6 +69,7 @@ class IngestLog(_Table):
     kode_desa: Series[str] = pa.Field(str_matches=_KODE_DESA)
     # The row of the header (0: none) and each field's column with how it was found.
     header_row: Series[int] = pa.Field(ge=0)
+    format: Series[str]  # a known export or template ('SIAK', 'OpenSID penduduk'), or ''
     columns: Series[str]
     # Read with a NIK or name column that no header named, or that its content contradicts.
     by_content: Series[bool]

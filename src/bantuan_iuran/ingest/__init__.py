@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bantuan_iuran.ingest.cells import INPUT_SUFFIXES, Sheet, UnreadableFile, read_sheets
+from bantuan_iuran.ingest.formats import known_format
 from bantuan_iuran.ingest.headers import user_header_fields
 from bantuan_iuran.ingest.layout import Layout, LayoutProblem, cell_at, find_layout
 from bantuan_iuran.ingest.overrides import (
@@ -191,6 +192,7 @@ def _log_entry(
     dropped: int = 0,
     kode_desa: str = "",
     header_row: int | None = None,
+    file_format: str = "",
     columns: str = "",
     message: str = "",
     hint: str = "",
@@ -204,6 +206,7 @@ def _log_entry(
         "dropped": dropped,
         "kode_desa": kode_desa,
         "header_row": 0 if header_row is None else header_row + 1,
+        "format": file_format,
         "columns": columns,
         "by_content": by_content,
         "message": message,
@@ -279,7 +282,7 @@ def _sheet_rows(
     described = list(dict.fromkeys(b.layout.describe() for b in blocks))
     result.log = _log_entry(
         source, sheet.name, "ok", len(result.rows), sum(kinds.values()), village.kode_desa,
-        first.header_row, " | ".join(described), message,
+        first.header_row, known_format(first.header_texts()), " | ".join(described), message,
         by_content=any(b.layout.by_content for b in blocks),
     )  # fmt: skip
     return result

@@ -22,6 +22,8 @@ from bantuan_iuran.ingest.content import (
 from bantuan_iuran.ingest.headers import NO_MATCH, HeaderMatch, header_field, names_nothing
 
 HEADER_SEARCH_ROWS = 60
+# Joins a merged parent header and the sub-header under it: 'Tempat dan Tanggal Lahir » Tgl'.
+MERGED = " » "
 NAME_FIELDS = ("name", "name_first", "name_middle", "name_last")
 _IDENTIFYING = frozenset({"nik", *NAME_FIELDS})
 _LONG_NUMBER = re.compile(r"\d{10,}")
@@ -68,6 +70,9 @@ class Layout:
         """Read with a required column that no header named, or that its content contradicts."""
         required = [f for name, f in self.found.items() if name in ("nik", *NAME_FIELDS)]
         return any(f.how == "content" or not f.sure for f in required)
+
+    def header_texts(self) -> list[str]:
+        return [*self.extra.values(), *(f.header for f in self.found.values())]
 
     def describe(self) -> str:
         """'nik=C "NIK (16 digit)" header+content; name=B "Nama" header' for ingest_log.csv."""
@@ -191,7 +196,7 @@ def _header_texts(row: Sequence[Cell], below: Sequence[Cell]) -> dict[int, str]:
     texts = {i: c.text for i, c in enumerate(row) if c.text}
     for i, cell in enumerate(below):
         if cell.text:
-            texts[i] = f"{texts[i]} / {cell.text}" if i in texts else cell.text
+            texts[i] = f"{texts[i]}{MERGED}{cell.text}" if i in texts else cell.text
     return texts
 
 
