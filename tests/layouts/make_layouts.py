@@ -140,123 +140,51 @@ def serial(born: date) -> int:
     return (born - EXCEL_EPOCH).days
 
 
+# The layouts are written as a clerk's rows, one line per row where it fits: kept as written.
+# fmt: off
+
 # ---------------------------------------------------------------- exports of village systems
 
 
 def opensid_export() -> Layout:
-    header = (
-        "alamat dusun rw rt nama no_kk nik sex tempatlahir tanggallahir agama_id "
-        "pendidikan_kk_id pendidikan_sedang_id pekerjaan_id status_kawin kk_level "
-        "warganegara_id ayah_nik nama_ayah ibu_nik nama_ibu golongan_darah_id"
-    ).split()
+    header = ("alamat dusun rw rt nama no_kk nik sex tempatlahir tanggallahir agama_id "
+              "pendidikan_kk_id pendidikan_sedang_id pekerjaan_id status_kawin kk_level "
+              "warganegara_id ayah_nik nama_ayah ibu_nik nama_ibu golongan_darah_id").split()
     rows = [pre(*header)]
     for i in range(1, 7):
         p, father, mother = person(i), person(i + 100), person(i + 201)
-        rows.append(
-            who(
-                p,
-                [
-                    f"RT {i:03d} RW 002",
-                    "KRAJAN",
-                    "002",
-                    f"{i:03d}",
-                    p.name,
-                    p.kk,
-                    p.nik,
-                    "2" if p.sex == "P" else "1",
-                    p.place,
-                    p.born.isoformat(),
-                    "1",
-                    "5",
-                    "",
-                    "9",
-                    "2",
-                    "1",
-                    "1",
-                    father.nik,
-                    father.name,
-                    mother.nik,
-                    mother.name,
-                    "13",
-                ],
-            )
-        )
+        rows.append(who(p, [
+            f"RT {i:03d} RW 002", "KRAJAN", "002", f"{i:03d}", p.name, p.kk, p.nik,
+            "2" if p.sex == "P" else "1", p.place, p.born.isoformat(), "1", "5", "", "9", "2",
+            "1", "1", father.nik, father.name, mother.nik, mother.name, "13",
+        ]))
     return Layout("opensid/penduduk_ngadirenggo.xlsx", [Sheet("Sheet1", rows)])
 
 
 def opensid_2016() -> Layout:
-    header = [
-        "DUSUN",
-        "RW",
-        "RT",
-        "Nama Lengkap",
-        "NO_KK",
-        "NIK",
-        "Jenis Kelamin",
-        "Tempat Lahir",
-        "Tanggal Lahir",
-        "Agama",
-        "Pendidikan",
-        "Pekerjaan",
-        "Nama Ayah",
-        "Nama Ibu",
-        "Golongan Darah",
-        "JAMKESNAS",
-    ]
+    header = ["DUSUN", "RW", "RT", "Nama Lengkap", "NO_KK", "NIK", "Jenis Kelamin", "Tempat Lahir",
+              "Tanggal Lahir", "Agama", "Pendidikan", "Pekerjaan", "Nama Ayah", "Nama Ibu",
+              "Golongan Darah", "JAMKESNAS"]
     rows = [pre(*header)]
     for i in range(10, 16):
         p = person(i)
-        rows.append(
-            who(
-                p,
-                [
-                    "KRAJAN",
-                    "1",
-                    str(i % 5 + 1),
-                    p.name,
-                    as_number(p.kk),
-                    as_number(p.nik),
-                    "LAKI-LAKI" if p.sex == "L" else "PEREMPUAN",
-                    p.place,
-                    p.born.strftime("%d-%m-%Y"),
-                    "ISLAM",
-                    "SD",
-                    "PETANI",
-                    person(i + 50).name,
-                    person(i + 51).name,
-                    "-",
-                    "",
-                ],
-                nik=damaged(p.nik),
-            )
-        )
+        rows.append(who(p, [
+            "KRAJAN", "1", str(i % 5 + 1), p.name, as_number(p.kk), as_number(p.nik),
+            "LAKI-LAKI" if p.sex == "L" else "PEREMPUAN", p.place, p.born.strftime("%d-%m-%Y"),
+            "ISLAM", "SD", "PETANI", person(i + 50).name, person(i + 51).name, "-", "",
+        ], nik=damaged(p.nik)))
     return Layout("opensid/Data Penduduk Dompyong 2016.xlsx", [Sheet("Penduduk", rows)])
 
 
 def opensid_program() -> Layout:
-    program = [
-        pre("Nama Program", "Bantuan Iuran BPJS Ketenagakerjaan"),
-        pre("Sasaran Program", "Penduduk"),
-        pre("Asal Dana", "APBD Kabupaten"),
-        pre("Masa Berlaku", "01-01-2027", "31-12-2027"),
-    ]
+    program = [pre("Nama Program", "Bantuan Iuran BPJS Ketenagakerjaan"),
+               pre("Sasaran Program", "Penduduk"), pre("Asal Dana", "APBD Kabupaten"),
+               pre("Masa Berlaku", "01-01-2027", "31-12-2027")]
     rows = [pre("Peserta", "No. Peserta", "NIK", "Nama", "Tempat Lahir", "Tanggal Lahir", "Alamat")]
     for i in range(20, 25):
         p = person(i)
-        rows.append(
-            who(
-                p,
-                [
-                    p.nik,
-                    f"BPJS-{i:04d}",
-                    p.nik,
-                    p.name,
-                    p.place,
-                    p.born.isoformat(),
-                    "RT 002 RW 001 KRAJAN",
-                ],
-            )
-        )
+        rows.append(who(p, [p.nik, f"BPJS-{i:04d}", p.nik, p.name, p.place,
+                            p.born.isoformat(), "RT 002 RW 001 KRAJAN"]))
     rows += [
         drop("end", "###"),
         drop("note", "Catatan:"),
@@ -268,62 +196,19 @@ def opensid_program() -> Layout:
 
 
 def siak_export() -> Layout:
-    header = [
-        "Nomor KK",
-        "NIK",
-        "Nama Penduduk",
-        "Status",
-        "Tempat Lahir",
-        "Tanggal Lahir",
-        "Kelamin",
-        "NIK Ayah",
-        "Ayah",
-        "NIK Ibu",
-        "Ibu",
-        "Status Kawin",
-        "SHDK",
-        "Agama",
-        "Kecamatan",
-        "Desa/Kel",
-        "Alamat",
-        "RW",
-        "RT",
-        "Pendidikan",
-        "Pekerjaan",
-    ]
+    header = ["Nomor KK", "NIK", "Nama Penduduk", "Status", "Tempat Lahir", "Tanggal Lahir",
+              "Kelamin", "NIK Ayah", "Ayah", "NIK Ibu", "Ibu", "Status Kawin", "SHDK", "Agama",
+              "Kecamatan", "Desa/Kel", "Alamat", "RW", "RT", "Pendidikan", "Pekerjaan"]
     rows = [pre(*header)]
     for i in range(30, 37):
         p, father, mother = person(i), person(i + 300), person(i + 301)
         # SIAK leaves invisible characters inside the ID numbers.
-        rows.append(
-            who(
-                p,
-                [
-                    p.kk + "\u200b",
-                    "\u200e" + p.nik,
-                    p.name.upper(),
-                    "HIDUP",
-                    p.place,
-                    serial(p.born),
-                    "Laki-Laki" if p.sex == "L" else "Perempuan",
-                    father.nik,
-                    father.name,
-                    mother.nik,
-                    mother.name,
-                    "KAWIN",
-                    "KEPALA KELUARGA",
-                    "ISLAM",
-                    "POGALAN",
-                    "NGULANKULON",
-                    "DSN KRAJAN",
-                    "2",
-                    "3",
-                    "SLTA",
-                    "PETANI/PEKEBUN",
-                ],
-                name=p.name.upper(),
-            )
-        )
+        rows.append(who(p, [
+            p.kk + "\u200b", "\u200e" + p.nik, p.name.upper(), "HIDUP", p.place, serial(p.born),
+            "Laki-Laki" if p.sex == "L" else "Perempuan", father.nik, father.name, mother.nik,
+            mother.name, "KAWIN", "KEPALA KELUARGA", "ISLAM", "POGALAN", "NGULANKULON",
+            "DSN KRAJAN", "2", "3", "SLTA", "PETANI/PEKEBUN",
+        ], name=p.name.upper()))
     return Layout("siak/Ekspor SIAK Ngulankulon.xlsx", [Sheet("Data", rows)])
 
 
@@ -335,17 +220,8 @@ def buku_induk_2016() -> Layout:
         pre("KECAMATAN : GANDUSARI"),
         pre("DESA/KELURAHAN : SUKOREJO"),
         pre(),
-        pre(
-            "No",
-            "Nama Lengkap",
-            "NIK",
-            "Tempat dan Tanggal Lahir",
-            None,
-            "JK",
-            "SHDK",
-            "Pendidikan",
-            "Pekerjaan",
-        ),
+        pre("No", "Nama Lengkap", "NIK", "Tempat dan Tanggal Lahir", None, "JK", "SHDK",
+            "Pendidikan", "Pekerjaan"),
         pre(None, None, None, "Tempat Lahir", "Tgl/Bln/Th", None, None, None, None),
         drop("numbering", -1, -2, -3, -4, -5, -6, -7, -8, -9),
     ]
@@ -357,22 +233,8 @@ def buku_induk_2016() -> Layout:
         for member in range(2):
             p = person(40 + family * 3 + member)
             number += 1
-            rows.append(
-                who(
-                    p,
-                    [
-                        number,
-                        p.name,
-                        p.nik + "\u00a0",
-                        p.place,
-                        p.born.strftime("%d/%m/%Y"),
-                        p.sex,
-                        "ANAK",
-                        "SD",
-                        "PETANI",
-                    ],
-                )
-            )
+            rows.append(who(p, [number, p.name, p.nik + "\u00a0", p.place,
+                                p.born.strftime("%d/%m/%Y"), p.sex, "ANAK", "SD", "PETANI"]))
     rows += [
         drop("blank"),
         drop("signature", None, None, None, None, None, "Sukorejo, 3 Maret 2026"),
@@ -390,50 +252,18 @@ def buku_induk_2012() -> Layout:
         head = person(60 + family * 4)
         block = [
             (None, "NO.KK", None, "NAMA.KK", None, None, "ALAMAT"),
-            (
-                None,
-                head.kk,
-                None,
-                head.name,
-                None,
-                None,
-                f"DUSUN KRAJAN, RT:00{family + 1}, RW:001, Kodepos:66365",
-            ),
+            (None, head.kk, None, head.name, None, None,
+             f"DUSUN KRAJAN, RT:00{family + 1}, RW:001, Kodepos:66365"),
         ]
         rows += [pre(*c) if first else drop("parent", *c) for c in block]
-        member_header = (
-            None,
-            "NO",
-            "NIK",
-            "NAMA",
-            "JK",
-            "TMPT LHR",
-            "TGL LHR",
-            "AGAMA",
-            "NAMA IBU",
-            "NAMA AYAH",
-        )
+        member_header = (None, "NO", "NIK", "NAMA", "JK", "TMPT LHR", "TGL LHR", "AGAMA",
+                         "NAMA IBU", "NAMA AYAH")
         rows.append(pre(*member_header) if first else drop("header", *member_header))
         first = False
         for member in range(3):
             p = person(60 + family * 4 + member)
-            rows.append(
-                who(
-                    p,
-                    [
-                        None,
-                        member + 1,
-                        p.nik,
-                        p.name,
-                        p.sex,
-                        p.place,
-                        p.born.strftime("%d-%m-%Y"),
-                        "ISLAM",
-                        "SUMIRAH",
-                        "KASMIN",
-                    ],
-                )
-            )
+            rows.append(who(p, [None, member + 1, p.nik, p.name, p.sex, p.place,
+                                p.born.strftime("%d-%m-%Y"), "ISLAM", "SUMIRAH", "KASMIN"]))
         rows.append(drop("blank"))
     rows.pop()
     return Layout("buku_induk/buku induk masaran 2012.xls", [Sheet("Sheet1", rows)])
@@ -443,69 +273,18 @@ def permendagri_register() -> Layout:
     rows = [
         pre("BUKU INDUK PENDUDUK"),
         pre("DESA NGLEBENG KECAMATAN PANGGUL"),
-        pre(
-            "NOMOR URUT",
-            "NAMA LENGKAP / PANGGILAN",
-            "JENIS KELAMIN",
-            "STATUS PERKAWINAN",
-            "TEMPAT & TANGGAL LAHIR",
-            None,
-            "AGAMA",
-            "PENDIDIKAN TERAKHIR",
-            "PEKERJAAN",
-            "DAPAT MEMBACA HURUF",
-            "KEWARGANEGARAAN",
-            "ALAMAT LENGKAP",
-            "KEDUDUKAN DLM KELUARGA",
-            "NIK",
-            "NOMOR KK",
-            "KET",
-        ),
-        pre(
-            None,
-            None,
-            None,
-            None,
-            "TEMPAT LAHIR",
-            "TGL",
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-        ),
+        pre("NOMOR URUT", "NAMA LENGKAP / PANGGILAN", "JENIS KELAMIN", "STATUS PERKAWINAN",
+            "TEMPAT & TANGGAL LAHIR", None, "AGAMA", "PENDIDIKAN TERAKHIR", "PEKERJAAN",
+            "DAPAT MEMBACA HURUF", "KEWARGANEGARAAN", "ALAMAT LENGKAP", "KEDUDUKAN DLM KELUARGA",
+            "NIK", "NOMOR KK", "KET"),
+        pre(None, None, None, None, "TEMPAT LAHIR", "TGL", None, None, None, None, None, None, None,
+            None, None, None),
         drop("numbering", *range(1, 17)),
     ]
     for i in range(70, 76):
         p = person(i)
-        rows.append(
-            who(
-                p,
-                [
-                    i - 69,
-                    p.name,
-                    p.sex,
-                    "KAWIN",
-                    p.place,
-                    p.born,
-                    "ISLAM",
-                    "SD",
-                    "PETANI",
-                    "L",
-                    "WNI",
-                    "DSN KRAJAN",
-                    "KK",
-                    p.nik,
-                    p.kk,
-                    "",
-                ],
-            )
-        )
+        rows.append(who(p, [i - 69, p.name, p.sex, "KAWIN", p.place, p.born, "ISLAM", "SD",
+                            "PETANI", "L", "WNI", "DSN KRAJAN", "KK", p.nik, p.kk, ""]))
     return Layout("permendagri/Buku Induk Nglebeng.ods", [Sheet("Buku Induk", rows, ["E3:F3"])])
 
 
@@ -513,220 +292,76 @@ def permendagri_register() -> Layout:
 
 
 def bnba_blt() -> Layout:
-    header = [
-        "NO",
-        "NIK",
-        "NAMA KEPALA KELUARGA",
-        "JENIS\nKELAMIN",
-        "TANGGAL LAHIR",
-        "JUMLAH ANGGOTA\nKELUARGA",
-        "ALAMAT",
-        "RT",
-        "RW",
-        "JENIS PEKERJAAN",
-        "KODE_JP",
-    ]
-    rows = [
-        pre("BNBA BLT-DD TAHUN 2023"),
-        pre("DESA KAYEN KECAMATAN KARANGAN"),
-        pre(),
-        pre(*header),
-        drop("numbering", *range(1, 12)),
-    ]
+    header = ["NO", "NIK", "NAMA KEPALA KELUARGA", "JENIS\nKELAMIN", "TANGGAL LAHIR",
+              "JUMLAH ANGGOTA\nKELUARGA", "ALAMAT", "RT", "RW", "JENIS PEKERJAAN", "KODE_JP"]
+    rows = [pre("BNBA BLT-DD TAHUN 2023"), pre("DESA KAYEN KECAMATAN KARANGAN"), pre(),
+            pre(*header), drop("numbering", *range(1, 12))]
     for n, i in enumerate(range(80, 86), start=1):
         p = person(i)
-        rows.append(
-            who(
-                p,
-                [
-                    n,
-                    p.nik,
-                    p.name,
-                    "L" if p.sex == "L" else "P",
-                    p.born,
-                    4,
-                    "DSN KAYEN",
-                    "001",
-                    "002",
-                    "PETANI",
-                    "1",
-                ],
-            )
-        )
+        rows.append(who(p, [n, p.nik, p.name, "L" if p.sex == "L" else "P", p.born, 4,
+                            "DSN KAYEN", "001", "002", "PETANI", "1"]))
     rows += [drop("total", None, "JUMLAH", "6 KK")]
     return Layout("bnba/BNBA BLT-DD Kayen.xlsx", [Sheet("BNBA", rows)])
 
 
 def erdkk() -> Layout:
-    header = [
-        "Nama Penyuluh",
-        "Kode Desa",
-        "Kode Kios",
-        "Nama Poktan",
-        "Nama Petani",
-        "KTP",
-        "Tempat Lahir",
-        "Tanggal Lahir",
-        "Nama Ibu Kandung",
-        "Alamat",
-        "Subsektor",
-        "Nama Desa",
-        "Komoditas MT1",
-        "Luas Lahan (Ha) MT1",
-    ]
+    header = ["Nama Penyuluh", "Kode Desa", "Kode Kios", "Nama Poktan", "Nama Petani", "KTP",
+              "Tempat Lahir", "Tanggal Lahir", "Nama Ibu Kandung", "Alamat", "Subsektor",
+              "Nama Desa", "Komoditas MT1", "Luas Lahan (Ha) MT1"]
     rows = [pre(*header)]
     for i in range(90, 96):
         p = person(i)
-        rows.append(
-            who(
-                p,
-                [
-                    "SUHARTO, SP",
-                    "3503052008",
-                    "K-0012",
-                    "TANI MAKMUR",
-                    p.name,
-                    p.nik,
-                    p.place,
-                    p.born.strftime("%d/%m/%Y"),
-                    "SUMIYATI",
-                    "DSN SUKOREJO",
-                    "TANAMAN PANGAN",
-                    "SUKOREJO",
-                    "TEMBAKAU",
-                    "0,25",
-                ],
-            )
-        )
+        rows.append(who(p, ["SUHARTO, SP", "3503052008", "K-0012", "TANI MAKMUR", p.name, p.nik,
+                            p.place, p.born.strftime("%d/%m/%Y"), "SUMIYATI", "DSN SUKOREJO",
+                            "TANAMAN PANGAN", "SUKOREJO", "TEMBAKAU", "0,25"]))
     return Layout("erdkk/eRDKK Sukorejo Tugu.csv", [Sheet("", rows)], delimiter=";")
 
 
 def dtks() -> Layout:
-    header = (
-        "iddtks|provinsi|kabupaten_kota|kecamatan|desa_kelurahan|alamat|dusun|rt|rw|"
-        "nomor_kk|nomor_nik|nama|tanggal_lahir|tempat_lahir|jenis_kelamin|"
-        "nama_ibu_kandung|hubungan_keluarga"
-    ).split("|")
+    header = ("iddtks|provinsi|kabupaten_kota|kecamatan|desa_kelurahan|alamat|dusun|rt|rw|"
+              "nomor_kk|nomor_nik|nama|tanggal_lahir|tempat_lahir|jenis_kelamin|"
+              "nama_ibu_kandung|hubungan_keluarga").split("|")
     rows = [pre(*header)]
     for i in range(100, 107):
         p = person(i)
-        rows.append(
-            who(
-                p,
-                [
-                    f"350312{i:09d}",
-                    "JAWA TIMUR",
-                    "TRENGGALEK",
-                    "POGALAN",
-                    "NGULANWETAN",
-                    "JL. RAYA, NO 5",
-                    "KRAJAN",
-                    "001",
-                    "002",
-                    p.kk,
-                    p.nik,
-                    p.name,
-                    p.born.isoformat(),
-                    p.place,
-                    "LAKI-LAKI" if p.sex == "L" else "PEREMPUAN",
-                    "PAINEM",
-                    "KEPALA KELUARGA",
-                ],
-            )
-        )
+        rows.append(who(p, [f"350312{i:09d}", "JAWA TIMUR", "TRENGGALEK", "POGALAN",
+                            "NGULANWETAN", "JL. RAYA, NO 5", "KRAJAN", "001", "002", p.kk, p.nik,
+                            p.name, p.born.isoformat(), p.place,
+                            "LAKI-LAKI" if p.sex == "L" else "PEREMPUAN", "PAINEM",
+                            "KEPALA KELUARGA"]))
     return Layout("dtks/DTKS_NGULANWETAN_2026.txt", [Sheet("", rows)], delimiter="|")
 
 
 def bpjs_template() -> Layout:
-    instructions = [
-        pre("PETUNJUK PENGISIAN"),
-        pre("1. NOMOR_IDENTITAS diisi NIK 16 digit, contoh 3503011205800001"),
-        pre("2. TANGGAL_LAHIR dengan format dd-mm-yyyy"),
-    ]
-    header = [
-        "NAMA_DEPAN",
-        "NAMA_TENGAH",
-        "NAMA_BELAKANG",
-        "GELAR",
-        "TEMPAT_LAHIR",
-        "TANGGAL_LAHIR",
-        "NAMA_IBU_KANDUNG",
-        "JENIS_IDENTITAS",
-        "NOMOR_IDENTITAS",
-        "MASA_LAKU_IDENTITAS",
-        "JENIS_KELAMIN",
-        "STATUS_KAWIN",
-        "ALAMAT",
-        "KODE_POS",
-        "EMAIL",
-        "NOMOR_HP",
-    ]
+    instructions = [pre("PETUNJUK PENGISIAN"),
+                    pre("1. NOMOR_IDENTITAS diisi NIK 16 digit, contoh 3503011205800001"),
+                    pre("2. TANGGAL_LAHIR dengan format dd-mm-yyyy")]
+    header = ["NAMA_DEPAN", "NAMA_TENGAH", "NAMA_BELAKANG", "GELAR", "TEMPAT_LAHIR",
+              "TANGGAL_LAHIR", "NAMA_IBU_KANDUNG", "JENIS_IDENTITAS", "NOMOR_IDENTITAS",
+              "MASA_LAKU_IDENTITAS", "JENIS_KELAMIN", "STATUS_KAWIN", "ALAMAT", "KODE_POS",
+              "EMAIL", "NOMOR_HP"]
     rows = [pre(*header)]
     for i in range(110, 116):
         p = person(i)
         first, _, last = p.name.partition(" ")
-        rows.append(
-            who(
-                p,
-                [
-                    first,
-                    "",
-                    last,
-                    "",
-                    p.place,
-                    p.born.strftime("%d-%m-%Y"),
-                    "SUPIYAH",
-                    "KTP",
-                    p.nik,
-                    "SEUMUR HIDUP",
-                    p.sex,
-                    "K",
-                    "DSN KRAJAN",
-                    "66372",
-                    "",
-                    "081234567890",
-                ],
-                name=f"{first} {last}",
-            )
-        )
+        rows.append(who(p, [first, "", last, "", p.place, p.born.strftime("%d-%m-%Y"),
+                            "SUPIYAH", "KTP", p.nik, "SEUMUR HIDUP", p.sex, "K", "DSN KRAJAN",
+                            "66372", "", "081234567890"], name=f"{first} {last}"))
     codes = [pre("KODE", "JENIS KELAMIN"), pre("L", "LAKI-LAKI"), pre("P", "PEREMPUAN")]
-    return Layout(
-        "bpjs/template_upload_tk_watulimo.xlsx",
-        [
-            Sheet("Petunjuk Pengisian", instructions),
-            Sheet("data_tk_baru", rows),
-            Sheet("Kode Data", codes),
-        ],
-    )
+    return Layout("bpjs/template_upload_tk_watulimo.xlsx",
+                  [Sheet("Petunjuk Pengisian", instructions), Sheet("data_tk_baru", rows),
+                   Sheet("Kode Data", codes)])
 
 
 def google_form() -> Layout:
-    header = [
-        "Timestamp",
-        "Nama Lengkap (dengan gelar)",
-        "NIK",
-        "Tempat/Tanggal Lahir",
-        "Nomer WA",
-        "Dukuh, RT/RW",
-        "Kalurahan",
-    ]
+    header = ["Timestamp", "Nama Lengkap (dengan gelar)", "NIK", "Tempat/Tanggal Lahir",
+              "Nomer WA", "Dukuh, RT/RW", "Kalurahan"]
     rows = [pre(*header)]
     for i in range(120, 126):
         p = person(i)
-        rows.append(
-            who(
-                p,
-                [
-                    f"2026/10/{i - 110} 08:1{i % 10}:00",
-                    p.name,
-                    "'" + p.nik,
-                    f"{p.place.title()}, {p.born:%d-%m-%Y}",
-                    "081300000000",
-                    "Krajan, 01/02",
-                    "Ngadirenggo",
-                ],
-            )
-        )
+        rows.append(who(p, [f"2026/10/{i - 110} 08:1{i % 10}:00", p.name, "'" + p.nik,
+                            f"{p.place.title()}, {p.born:%d-%m-%Y}", "081300000000",
+                            "Krajan, 01/02", "Ngadirenggo"]))
     return Layout("form/Pendaftaran BPJS TK (Jawaban).csv", [Sheet("", rows)])
 
 
@@ -734,10 +369,8 @@ def google_form() -> Layout:
 
 
 def semicolon_csv() -> Layout:
-    rows = [
-        pre("DAFTAR USULAN DESA MASARAN, KECAMATAN BENDUNGAN, TAHUN 2027"),
-        pre("No", "NIK", "Nama", "Tgl. Lahir", "Alamat"),
-    ]
+    rows = [pre("DAFTAR USULAN DESA MASARAN, KECAMATAN BENDUNGAN, TAHUN 2027"),
+            pre("No", "NIK", "Nama", "Tgl. Lahir", "Alamat")]
     for n, i in enumerate(range(130, 135), start=1):
         p = person(i)
         rows.append(who(p, [n, p.nik, p.name, p.born.strftime("%d/%m/%Y"), "Dsn Krajan, RT 01"]))
@@ -748,54 +381,34 @@ def no_header() -> Layout:
     rows = [pre("DAFTAR CALON PESERTA BPJS KETENAGAKERJAAN DESA KAYEN")]
     for n, i in enumerate(range(140, 146), start=1):
         p = person(i)
-        rows.append(
-            who(p, [n, p.nik, p.name, p.place, p.born.strftime("%d-%m-%Y"), p.sex, "DSN KRAJAN"])
-        )
+        rows.append(who(p, [n, p.nik, p.name, p.place, p.born.strftime("%d-%m-%Y"), p.sex,
+                            "DSN KRAJAN"]))
     return Layout("clerk/tanpa judul kolom.xlsx", [Sheet("Sheet1", rows)])
 
 
 def cover_letter() -> Layout:
-    letter = [
-        "PEMERINTAH KABUPATEN TRENGGALEK",
-        "KECAMATAN KARANGAN",
-        "DESA KAYEN",
-        "",
-        "Nomor : 400/123/406.12/2026",
-        "Lampiran : 1 berkas",
-        "Perihal : Usulan Bantuan Iuran BPJS Ketenagakerjaan",
-        "",
-        "Kepada Yth. Kepala Dinas Tenaga Kerja",
-        "di Trenggalek",
-        "",
-        "Dengan hormat, bersama ini kami sampaikan usulan calon peserta",
-        "bantuan iuran BPJS Ketenagakerjaan sebagai berikut:",
-    ] + [""] * 6
+    letter = ["PEMERINTAH KABUPATEN TRENGGALEK", "KECAMATAN KARANGAN", "DESA KAYEN", "",
+              "Nomor : 400/123/406.12/2026", "Lampiran : 1 berkas",
+              "Perihal : Usulan Bantuan Iuran BPJS Ketenagakerjaan", "",
+              "Kepada Yth. Kepala Dinas Tenaga Kerja", "di Trenggalek", "",
+              "Dengan hormat, bersama ini kami sampaikan usulan calon peserta",
+              "bantuan iuran BPJS Ketenagakerjaan sebagai berikut:"] + [""] * 6
     rows = [pre(line) for line in letter]
     rows.append(pre("NO", "NIK (16 digit)", "Nama Lengkap (sesuai KTP)", "Tanggal Lahir"))
     for n, i in enumerate(range(150, 154), start=1):
         p = person(i)
         rows.append(who(p, [n, p.nik, p.name, p.born.strftime("%d-%m-%Y")]))
-    rows += [
-        drop("blank"),
-        drop("signature", None, None, "Kayen, 12 Oktober 2026"),
-        drop("signature", None, None, "Kepala Desa Kayen"),
-    ]
+    rows += [drop("blank"), drop("signature", None, None, "Kayen, 12 Oktober 2026"),
+             drop("signature", None, None, "Kepala Desa Kayen")]
     return Layout("clerk/Surat Usulan Kayen.xlsx", [Sheet("Surat", rows)])
 
 
 def offset_table() -> Layout:
     """The table starts in column F, row 8; typos and spaced letters in the headers."""
     pad = [None] * 5
-    rows = [
-        pre(),
-        pre(),
-        pre(*pad, "USULAN PESERTA"),
-        pre(*pad, "DESA NGULANKULON"),
-        pre(),
-        pre(),
-        pre(),
-        pre(*pad, "N O", "N I K", "N A M A", "Tangal Lahir", "PEKERJAN"),
-    ]
+    rows = [pre(), pre(), pre(*pad, "USULAN PESERTA"), pre(*pad, "DESA NGULANKULON"), pre(),
+            pre(), pre(),
+            pre(*pad, "N O", "N I K", "N A M A", "Tangal Lahir", "PEKERJAN")]
     for n, i in enumerate(range(160, 165), start=1):
         p = person(i)
         rows.append(who(p, [*pad, n, p.nik, p.name, p.born.isoformat(), "BURUH TANI"]))
@@ -804,20 +417,14 @@ def offset_table() -> Layout:
 
 def two_tables() -> Layout:
     """One sheet, two villages' tables, each with its title and its own column order."""
-    rows = [
-        pre("USULAN KECAMATAN POGALAN"),
-        pre("DESA NGULANKULON"),
-        pre("NO", "NIK", "NAMA", "TGL LAHIR"),
-    ]
+    rows = [pre("USULAN KECAMATAN POGALAN"), pre("DESA NGULANKULON"),
+            pre("NO", "NIK", "NAMA", "TGL LAHIR")]
     for n, i in enumerate(range(170, 173), start=1):
         p = person(i)
         rows.append(who(p, [n, p.nik, p.name, p.born.strftime("%d-%m-%Y")]))
-    rows += [
-        drop("total", None, "JUMLAH", "3 orang"),
-        drop("blank"),
-        drop("title", "DESA NGULANWETAN"),
-        drop("header", "NO", "NAMA PESERTA", "TANGGAL LAHIR", "NIK KTP"),
-    ]
+    rows += [drop("total", None, "JUMLAH", "3 orang"), drop("blank"),
+             drop("title", "DESA NGULANWETAN"),
+             drop("header", "NO", "NAMA PESERTA", "TANGGAL LAHIR", "NIK KTP")]
     for n, i in enumerate(range(173, 177), start=1):
         p = person(i)
         rows.append(who(p, [n, p.name, p.born.strftime("%d-%m-%Y"), p.nik]))
@@ -850,26 +457,14 @@ def nik_and_kk_without_headers() -> Layout:
 
 
 LAYOUTS = (
-    opensid_export,
-    opensid_2016,
-    opensid_program,
-    siak_export,
-    buku_induk_2016,
-    buku_induk_2012,
-    permendagri_register,
-    bnba_blt,
-    erdkk,
-    dtks,
-    bpjs_template,
-    google_form,
-    semicolon_csv,
-    no_header,
-    cover_letter,
-    offset_table,
-    two_tables,
-    total_in_nik_column,
+    opensid_export, opensid_2016, opensid_program, siak_export, buku_induk_2016, buku_induk_2012,
+    permendagri_register, bnba_blt, erdkk, dtks, bpjs_template, google_form, semicolon_csv,
+    no_header, cover_letter, offset_table, two_tables, total_in_nik_column,
     nik_and_kk_without_headers,
 )
+
+
+# fmt: on
 
 
 # --------------------------------------------------------------------------------- writers
