@@ -17,6 +17,7 @@ from bantuan_iuran.ingest.content import is_numbering_row
 from bantuan_iuran.ingest.layout import (
     Layout,
     cell_at,
+    header_matches,
     is_header_like,
     layout_at,
 )
@@ -135,7 +136,10 @@ def read_table(
                 layout, footer, in_family, titles = new, "", False, []
                 index = new.data_start
                 continue
-            kind, in_family = "parent", True
+            # A family's own header ('NO.KK | NAMA.KK | ALAMAT') opens the family's rows; any
+            # other header-like row is a header the table repeats in part.
+            in_family = _names_family_card(row, user_fields)
+            kind = "parent" if in_family else "header"
         elif in_family and kind == "applicant" and not has_nik_digits(row, layout):
             kind = "parent"
         if footer and kind == "applicant" and not has_nik_digits(row, layout):
@@ -151,6 +155,10 @@ def read_table(
         )
         index += 1
     return blocks, calls
+
+
+def _names_family_card(row: Sequence[Cell], user_fields: Mapping[str, str]) -> bool:
+    return any(m.field == "kk" for m in header_matches(row, user_fields).values())
 
 
 def _family_number(row: Sequence[Cell]) -> str:
