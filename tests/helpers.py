@@ -61,3 +61,8 @@ def ingested_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     frame.insert(0, "row_id", range(1, len(frame) + 1))
     frame.insert(3, "source_row", range(5, 5 + len(frame)))
     return frame.astype({"nik_is_number": "bool"})
+
+
+def screen_text(output: str) -> str:
+    """What a command printed, as one line of words: panel borders and line wraps removed."""
+    return " ".join(output.replace("│", " ").replace("╭", " ").replace("╰", " ").split())

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from bantuan_iuran.cli import app
 from bantuan_iuran.config import load_settings
 from bantuan_iuran.ingest import find_source_files, run_ingest
-from helpers import SAMPLE
+from helpers import SAMPLE, screen_text
 
 CORPUS = Path(__file__).parent / "corpus" / "files"
 runner = CliRunner()
@@ -220,7 +220,7 @@ def test_a_broken_registry_is_one_clear_message_and_nothing_is_written(
     registry.write_text(content, "utf-8")
     result = runner.invoke(app, ["validate", "-w", str(tmp_path), "-d", str(registry)])
     assert result.exit_code == 2
-    assert message in result.output.replace("\n", " ")
+    assert message in screen_text(result.output)
     assert not SIXTEEN_DIGITS.search(result.output)
     assert not (tmp_path / "validated.parquet").exists()
 

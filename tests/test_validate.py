@@ -193,7 +193,7 @@ def validated_batch(batch: Path) -> pd.DataFrame:
     settings = load_settings()
     ingested = run_ingest(find_source_files([batch / "desa"]), settings).applicants
     registry = read_registry(batch / "dukcapil.csv", settings)
-    enrolled = read_enrolled(batch / "peserta_aktif.csv", settings)
+    enrolled, _ = read_enrolled(batch / "peserta_aktif.csv", settings)
     validated = run_validate(ingested, registry, enrolled, settings).validated
     truth = pd.read_csv(batch / "truth.csv", dtype=str, keep_default_na=False)
     truth["source_row"] = truth["source_row"].astype(int)
@@ -252,7 +252,7 @@ def test_scanning_the_registry_by_keys_gives_the_same_result_as_reading_it_whole
     more = second_registry_keys(normalized_rows(ingested), first, settings)
     registry = extract.rows(keys | more)
     assert len(registry) < 40_000 / 2
-    enrolled = read_enrolled(batch / "peserta_aktif.csv", settings)
+    enrolled, _ = read_enrolled(batch / "peserta_aktif.csv", settings)
     scanned = run_validate(ingested, registry, enrolled, settings).validated
     columns = ["status", "reasons", "nik_suggested", "registry_nik", "reason_detail"]
     whole = validated_batch.sort_values("row_id")[columns].reset_index(drop=True)

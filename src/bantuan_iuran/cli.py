@@ -62,6 +62,14 @@ StartMonthOption = Annotated[
 BudgetOption = Annotated[
     int | None, typer.Option("--budget", min=0, help="Budget for the year in rupiah.")
 ]
+AllowEmptyOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-empty",
+        help="Accept an empty enrolled list or registry (refused by default: every check would "
+        "pass against nobody).",
+    ),
+]
 PreviousOption = Annotated[
     Path | None,
     typer.Option(
@@ -176,6 +184,7 @@ def _validate(
     workdir: Path,
     dukcapil: Path | None,
     enrolled: Path | None,
+    allow_empty: bool = False,
     workbooks_in_background: bool = False,
 ) -> PendingWorkbooks:
     """Validates and renders; the village workbooks may still be being written (see
@@ -192,7 +201,12 @@ def _validate(
         render.warning("No --enrolled list given: ALREADY_ENROLLED is not checked.")
     with render.status("Validating against the registry"):
         outputs = validate_stage(
-            workdir, registry, enrolled_list, run.settings, workbooks_in_background
+            workdir,
+            registry,
+            enrolled_list,
+            run.settings,
+            allow_empty=bool(run.value(allow_empty or None, "allow_empty")),
+            workbooks_in_background=workbooks_in_background,
         )
     render.warnings(outputs.warnings)
     render.counts_table("Rows per kecamatan", kecamatan_counts(outputs.validated))
@@ -247,13 +261,14 @@ def validate(
     workdir: WorkdirOption = None,
     dukcapil: DukcapilOption = None,
     enrolled: EnrolledOption = None,
+    allow_empty: AllowEmptyOption = False,
     year: YearOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Check every ingested row against the registry; write statuses, reasons and suggestions."""
 
     def body(run: _Run) -> int:
-        _validate(run, _workdir(run, workdir), dukcapil, enrolled)
+        _validate(run, _workdir(run, workdir), dukcapil, enrolled, allow_empty)
         return EXIT_OK
 
     _execute(config, year, body)
@@ -286,6 +301,7 @@ def run_all(
     dukcapil: DukcapilOption = None,
     year: YearOption = None,
     enrolled: EnrolledOption = None,
+    allow_empty: AllowEmptyOption = False,
     workdir: WorkdirOption = None,
     months: MonthsOption = None,
     start_month: StartMonthOption = None,
@@ -299,7 +315,9 @@ def run_all(
         folder = _workdir(run, workdir)
         ingested = _ingest(run, sources, folder)
         # The village workbooks are written by helper processes while the report stage works.
-        workbooks = _validate(run, folder, dukcapil, enrolled, workbooks_in_background=True)
+        workbooks = _validate(
+            run, folder, dukcapil, enrolled, allow_empty, workbooks_in_background=True
+        )
         try:
             _report(run, folder, months, start_month, budget, previous)
         except KeyboardInterrupt:

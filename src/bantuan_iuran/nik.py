@@ -15,13 +15,23 @@ from bantuan_iuran import reference
 
 NIK_LENGTH = 16
 
-_SEPARATORS = re.compile(r"[\s.\-_'`‘’\u00a0/]+")
-# Invisible characters SIAK exports and copied web pages leave inside ID cells: zero-width spaces
-# and joiners, direction marks, word joiners, byte-order marks.
-_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
+# What clerks, spreadsheets and exports put in and around an ID number's digits, as regular
+# expressions that Python and Arrow (registry.py) read alike: spaces of every kind, quote marks
+# (Excel's text prefix) and invisible characters (zero-width spaces and joiners, direction marks,
+# word joiners, byte-order marks, soft hyphens); the '.0' of a number saved as text; the dots,
+# dashes, slashes and underscores that group the digits.
+NIK_IGNORED = (
+    "[ \t\n\r\f\v'`\u2018\u2019\u00a0\u2007\u202f"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]"
+)
+NIK_DECIMAL_ZEROS = r"^(\d+)[.,]0+$"
+NIK_SEPARATORS = r"[./_-]"
+_IGNORED = re.compile(NIK_IGNORED)
+_DECIMAL_ZEROS = re.compile(NIK_DECIMAL_ZEROS)
+_GROUPING = re.compile(NIK_SEPARATORS)
 # "3.50301E+15" or, in an Indonesian locale, "3,50301E+15": the cell showed scientific notation.
-_SCIENTIFIC = re.compile(r"^\s*'?(\d)[.,](\d+)\s*[eE]\s*\+?\s*(\d{1,2})\s*$")
-_TRAILING_ZERO_DECIMAL = re.compile(r"^(\d+)[.,]0+$")
+NIK_SCIENTIFIC = r"^\s*'?(\d)[.,](\d+)\s*[eE]\s*\+?\s*(\d{1,2})\s*$"
+_SCIENTIFIC = re.compile(NIK_SCIENTIFIC)
 _LONG_DIGIT_RUN = re.compile(r"\d{12,}")
 
 
@@ -62,12 +72,8 @@ def clean_nik(raw: str) -> str:
     >>> clean_nik("3503012345678900.0"), clean_nik("\u200e3503012345678901\u200b")
     ('3503012345678900', '3503012345678901')
     """
-    text = _INVISIBLE.sub("", raw)
-    text = re.sub(r"[\s'`‘’\u00a0]+", "", text)
-    decimal = _TRAILING_ZERO_DECIMAL.match(text)
-    if decimal:
-        text = decimal.group(1)
-    return _SEPARATORS.sub("", text)
+    text = _IGNORED.sub("", raw)
+    return _GROUPING.sub("", _DECIMAL_ZEROS.sub(r"\1", text))
 
 
 @lru_cache(maxsize=1 << 16)

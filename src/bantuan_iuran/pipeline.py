@@ -148,6 +148,7 @@ def validate_stage(
     dukcapil: Path,
     enrolled: Path | None,
     settings: Settings,
+    allow_empty: bool = False,
     workbooks_in_background: bool = False,
 ) -> ValidateOutcome:
     """With `workbooks_in_background`, the village correction workbooks are still being written
@@ -169,7 +170,14 @@ def validate_stage(
     outcome.warnings.extend(_changed_sources(workdir))
     record = _start(workdir, "validate", settings, writes_in=[CORRECTIONS])
     record.read(workdir / INGESTED, INGESTED)
-    extract = RegistryExtract(dukcapil, settings)
+    # The lists that decide who is paid are checked whole before any work is done.
+    if enrolled:
+        enrolled_niks, enrolled_warnings = read_enrolled(enrolled, settings, allow_empty)
+        outcome.warnings.extend(enrolled_warnings)
+    else:
+        enrolled_niks = pd.DataFrame({"nik": pd.Series([], dtype="str")})
+    extract = RegistryExtract(dukcapil, settings, allow_empty)
+    outcome.warnings.extend(extract.warnings)
     first_keys = first_registry_keys(ingested)
     with ThreadPoolExecutor(max_workers=1) as reader:
         first = reader.submit(extract.rows, first_keys, FIRST_PASS_FIELDS)
@@ -179,10 +187,7 @@ def validate_stage(
     del first, rows
     record.read(dukcapil)
     if enrolled:
-        enrolled_niks = read_enrolled(enrolled, settings)
         record.read(enrolled)
-    else:
-        enrolled_niks = pd.DataFrame({"nik": pd.Series([], dtype="str")})
     validated = run_validate(ingested, registry, enrolled_niks, settings).validated
     record.rows = _reconciled(ingested, validated)
     write_parquet(validated, workdir / VALIDATED)
@@ -273,7 +278,10 @@ def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> R
     record.read(workdir / VALIDATED, VALIDATED)
     previous = None
     if options.previous:
-        previous = read_nik_list(options.previous, settings, "previous year's list")
+        previous, previous_warnings = read_nik_list(
+            options.previous, settings, "previous year's list"
+        )
+        outcome.warnings.extend(previous_warnings)
         record.read(options.previous)
     report = run_report(
         validated,

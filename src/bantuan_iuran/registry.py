@@ -14,9 +14,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -28,7 +29,16 @@ from pandera import errors as pa_errors
 from bantuan_iuran import reference
 from bantuan_iuran.config import Settings
 from bantuan_iuran.errors import InputError
-from bantuan_iuran.nik import clean_nik, mask_nik
+from bantuan_iuran.nik import (
+    NIK_DECIMAL_ZEROS,
+    NIK_IGNORED,
+    NIK_LENGTH,
+    NIK_SCIENTIFIC,
+    NIK_SEPARATORS,
+    clean_nik,
+    mask_nik,
+    mask_numbers,
+)
 from bantuan_iuran.normalize import normalize_date, normalize_sex, normalize_text, pad_code
 from bantuan_iuran.schemas import EnrolledTable, RegistryTable
 from bantuan_iuran.textfiles import decode_text_bytes, sniff_delimiter
@@ -82,7 +92,12 @@ def map_columns(
 
 
 REGISTRY = "registry (Dukcapil) extract"
-_HEAD_ROWS = 10_000
+_EXAMPLES = 3
+_ROUNDING_SAMPLE = 20
+_ROUNDED_SHARE = 0.5
+_SHORT_LIST = 5
+# A few rows without a NIK (a record being corrected) are reported; more is a damaged column.
+_UNREADABLE_SHARE = 0.001
 _BATCH_ROWS = 64_000
 
 
@@ -103,13 +118,20 @@ class RegistryKeys:
 class RegistryExtract:
     """An extract opened for scanning; only the rows a batch needs are ever loaded."""
 
-    def __init__(self, path: Path, settings: Settings) -> None:
+    def __init__(self, path: Path, settings: Settings, allow_empty: bool = False) -> None:
         self.settings = settings
         self.dataset = _open_dataset(path)
         self.columns = map_columns(
             self.dataset.schema.names, settings.registry_columns, REGISTRY_REQUIRED, REGISTRY
         )
-        _check_nik_sample(self._text("nik"), self.dataset)
+        quality = NikQuality.of_batches(
+            self.dataset.scanner(
+                columns={"nik": self._text("nik")}, batch_size=_BATCH_ROWS
+            ).to_batches()
+        )
+        self.warnings = quality.check(REGISTRY, path, allow_empty, unique=True)
+        # Only an extract whose NIKs carry quotes, spaces or dots pays for cleaning every row.
+        self._nik = clean_nik_expression(self._text("nik")) if quality.dirty else self._text("nik")
 
     def _text(self, name: str) -> pc.Expression:
         """The column as large_string, the type of pandas' Parquet and of the CSV reader here:
@@ -121,10 +143,11 @@ class RegistryExtract:
         return field.cast(pa.large_string())
 
     def _filter(self, keys: RegistryKeys) -> pc.Expression:
-        nik = self._text("nik")
+        nik = self._nik
         expression = nik.isin(_text_array(keys.niks))
         if "kk" in self.columns and keys.kks:
-            expression = expression | self._text("kk").isin(_text_array(keys.kks))
+            kk = clean_nik_expression(self._text("kk"))
+            expression = expression | kk.isin(_text_array(keys.kks))
         if keys.areas and {"prop", "kab", "kec"} <= set(self.columns):
             kecamatan = [pc.utf8_lpad(self._text(c), 2, "0") for c in ("prop", "kab", "kec")]
             born = pc.utf8_slice_codeunits(nik, 6, 12)
@@ -132,15 +155,18 @@ class RegistryExtract:
             expression = expression | area.isin(_text_array(keys.areas))
         return expression
 
-    def rows(self, keys: RegistryKeys, fields: Collection[str] | None = None) -> pd.DataFrame:
-        """The canonical rows matching any key, read batch by batch; only `fields` (canonical
-        names; the others left empty) when a pass needs few: the wide columns cost the most."""
+    def rows(
+        self, keys: RegistryKeys | None = None, fields: Collection[str] | None = None
+    ) -> pd.DataFrame:
+        """The canonical rows matching any key (every row without keys), read batch by batch;
+        only `fields` (canonical names; the others left empty) when a pass needs few: the wide
+        columns cost the most."""
         wanted = {f: c for f, c in self.columns.items() if fields is None or f in fields}
         try:
             # Little read-ahead: memory then follows a few record batches, not the registry.
             table = self.dataset.scanner(
                 columns=sorted(set(wanted.values())),
-                filter=self._filter(keys),
+                filter=None if keys is None else self._filter(keys),
                 batch_size=_BATCH_ROWS,
                 batch_readahead=1,
                 fragment_readahead=1,
@@ -200,17 +226,9 @@ def _csv_dataset(path: Path) -> ds.Dataset:
     )
 
 
-def _check_nik_sample(nik: pc.Expression, dataset: ds.Dataset) -> None:
-    """NIKs that Excel turned into numbers show in the first rows already."""
-    head = dataset.head(_HEAD_ROWS, columns={"nik": nik})
-    _checked_niks(pd.Series(head.column("nik").to_pylist(), dtype="str").fillna(""))
-
-
 def read_registry(path: Path, settings: Settings, keys: RegistryKeys | None = None) -> pd.DataFrame:
     """The whole extract (small ones, tests), or only the rows matching `keys`."""
-    if keys is not None:
-        return RegistryExtract(path, settings).rows(keys)
-    return canonical_registry(read_any_table(path, REGISTRY), settings)
+    return RegistryExtract(path, settings).rows(keys)
 
 
 def canonical_registry(raw: pd.DataFrame, settings: Settings) -> pd.DataFrame:
@@ -222,7 +240,7 @@ def canonical_registry(raw: pd.DataFrame, settings: Settings) -> pd.DataFrame:
             return raw[columns[name]].fillna("").astype(str).str.strip()
         return pd.Series("", index=raw.index, dtype="str")
 
-    niks = _checked_niks(column("nik"))
+    niks = _unique_niks(clean_niks(column("nik")))
     kode_desa = (
         map_unique(column("prop"), lambda v: pad_code(v, 2))
         + map_unique(column("kab"), lambda v: pad_code(v, 2))
@@ -269,23 +287,10 @@ def clean_niks(values: pd.Series) -> pd.Series:
     return values.where(clean, values[~clean].map(clean_nik))
 
 
-def _checked_niks(raw: pd.Series) -> pd.Series:
-    """The registry is the reference: NIKs that Excel turned into numbers, or a NIK held by two
-    people, make every match doubtful, so the extract is refused with one clear message."""
-    if raw.str.contains(r"^\s*\d[.,]\d+[eE][+]?\d+\s*$", regex=True).any():
-        raise InputError(
-            "NIKs in the registry extract are in scientific notation (3.50301E+15): it was saved "
-            "from Excel with NIKs as numbers, and digits are lost.",
-            hint="Ask Dukcapil for the extract as CSV or Parquet with NIK as text.",
-        )
-    niks = clean_niks(raw)
-    malformed = ~niks.str.fullmatch(r"\d{16}")
-    if malformed.mean() > 0.01:
-        raise InputError(
-            f"{int(malformed.sum()):,} of {len(niks):,} NIKs in the registry extract are not 16 "
-            "digits: the NIK column is damaged or is not the NIK.",
-        )
-    repeated = niks[niks.duplicated(keep=False) & ~malformed]
+def _unique_niks(niks: pd.Series) -> pd.Series:
+    """The registry is the reference: a NIK held by two people makes every match doubtful, so
+    the extract is refused with one clear message."""
+    repeated = niks[niks.duplicated(keep=False) & niks.str.fullmatch(r"\d{16}")]
     if not repeated.empty:
         examples = ", ".join(mask_nik(n) for n in sorted(set(repeated))[:3])
         raise InputError(
@@ -294,6 +299,118 @@ def _checked_niks(raw: pd.Series) -> pd.Series:
             hint="Ask Dukcapil for a corrected extract, or remove the repeated rows.",
         )
     return niks
+
+
+def clean_nik_expression(nik: Any) -> Any:
+    """`nik.clean_nik` in Arrow (on an array, or an expression a scan evaluates): the same
+    patterns, every row of a column at once."""
+    text = pc.replace_substring_regex(nik, pattern=NIK_IGNORED, replacement="")
+    text = pc.replace_substring_regex(text, pattern=NIK_DECIMAL_ZEROS, replacement=r"\1")
+    return pc.replace_substring_regex(text, pattern=NIK_SEPARATORS, replacement="")
+
+
+@dataclass
+class NikQuality:
+    """What a list's NIK column holds, over every row: a registry or enrolled list decides who is
+    paid, so one whose NIKs were damaged (by Excel, mostly) is refused, not half-used."""
+
+    rows: int = 0
+    dirty: int = 0  # readable once quotes, spaces, dots or '.0' are removed
+    scientific: int = 0  # '3.50301E+15': digits lost
+    unreadable: int = 0  # empty, or not 16 digits even after cleaning
+    ending_in_zero: int = 0  # a number cell keeps 15 digits: the 16th becomes 0
+    repeated: list[str] = field(default_factory=list)  # NIKs seen twice in the first rows
+    examples: list[tuple[int, str]] = field(default_factory=list)  # (row, masked value)
+
+    @classmethod
+    def of_batches(cls, batches: Iterable[pa.RecordBatch]) -> NikQuality:
+        quality = cls()
+        for batch in batches:
+            quality.add(batch.column(0))
+        return quality
+
+    def add(self, raw: pa.Array) -> None:
+        ok = pc.fill_null(_sixteen_digits(raw), False)
+        self.ending_in_zero += pc.sum(pc.and_(ok, pc.ends_with(raw, "0"))).as_py() or 0
+        # Repeats are looked for in the first batch only (a hash of every row would cost more
+        # than the rest of the check); the rows a batch matches are checked too (_unique_niks).
+        if self.rows == 0:
+            self._find_repeated(pc.filter(raw, ok))
+        bad_at = pc.indices_nonzero(pc.invert(ok))
+        if len(bad_at):
+            bad = pc.fill_null(pc.take(raw, bad_at), "")
+            cleaned = clean_nik_expression(bad)
+            readable = pc.fill_null(_sixteen_digits(cleaned), False)
+            zeros = pc.and_(readable, pc.ends_with(cleaned, "0"))
+            self.ending_in_zero += pc.sum(zeros).as_py() or 0
+            scientific = pc.match_substring_regex(bad, NIK_SCIENTIFIC)
+            self.dirty += pc.sum(readable).as_py() or 0
+            self.scientific += pc.sum(scientific).as_py() or 0
+            unread_at = pc.indices_nonzero(pc.invert(readable))
+            self.unreadable += len(unread_at)
+            for index in unread_at.to_pylist()[: max(0, _EXAMPLES - len(self.examples))]:
+                value = bad[index].as_py()
+                self.examples.append((self.rows + bad_at[index].as_py() + 1, mask_numbers(value)))
+        self.rows += len(raw)
+
+    def _find_repeated(self, niks: pa.Array) -> None:
+        counts = pc.value_counts(niks)
+        twice = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+        self.repeated.extend(twice.to_pylist()[:_EXAMPLES])
+
+    def check(
+        self, what: str, path: Path, allow_empty: bool = False, unique: bool = False
+    ) -> list[str]:
+        """Refuse what would change the result quietly; the warnings for what does not. A
+        registry (`unique`) holds a person once; a list may repeat one."""
+        where = f"The {what} {path.name}"
+        if self.rows == 0 and not allow_empty:
+            raise InputError(
+                f"{where} has no rows: every applicant would be checked against nobody.",
+                hint="Give the right file, or --allow-empty if the list is really empty.",
+            )
+        if self.scientific:
+            raise InputError(
+                f"{where} has {self.scientific:,} NIKs in scientific notation (3.50301E+15; "
+                f"{self._shown()}): it was saved from Excel with NIKs as numbers, digits are lost.",
+                hint="Ask for the file as CSV or Parquet with the NIK column as text.",
+            )
+        readable = self.rows - self.unreadable
+        if self._rounded(readable):
+            raise InputError(
+                f"{where}: {self.ending_in_zero:,} of {readable:,} NIKs end in 0, as they do when "
+                "Excel stored them as numbers (it keeps 15 digits): the last digit is lost.",
+                hint="Ask for the file as CSV or Parquet with the NIK column as text.",
+            )
+        if unique and self.repeated:
+            examples = ", ".join(mask_nik(n) for n in self.repeated[:_EXAMPLES])
+            raise InputError(
+                f"{where} holds NIKs more than once (for example {examples}); a NIK belongs to "
+                "one person.",
+                hint="Ask for a corrected file, or remove the repeated rows.",
+            )
+        if self.unreadable > _UNREADABLE_SHARE * self.rows:
+            raise InputError(
+                f"{where}: {self.unreadable:,} of {self.rows:,} NIKs are not 16 digits "
+                f"({self._shown()}): the NIK column is damaged or is not the NIK.",
+            )
+        if self.unreadable:
+            return [f"{where}: {self.unreadable:,} rows have no readable NIK ({self._shown()})."]
+        return []
+
+    def _rounded(self, readable: int) -> bool:
+        """Serials end in 0 one time in ten: most of a long list, or all of a short one, ending
+        in 0 is Excel's rounding."""
+        if readable >= _ROUNDING_SAMPLE:
+            return self.ending_in_zero > readable * _ROUNDED_SHARE
+        return readable >= _SHORT_LIST and self.ending_in_zero == readable
+
+    def _shown(self) -> str:
+        return ", ".join(f"data row {row}: '{value}'" for row, value in self.examples)
+
+
+def _sixteen_digits(values: pa.Array) -> pa.Array:
+    return pc.and_(pc.equal(pc.utf8_length(values), NIK_LENGTH), pc.utf8_is_digit(values))
 
 
 def _dates(values: pd.Series) -> pd.Series:
@@ -310,14 +427,25 @@ def _occupation_code(label: str) -> str:
     return reference.occupation_code_by_label().get(label, "")
 
 
-def read_enrolled(path: Path, settings: Settings) -> pd.DataFrame:
-    niks = sorted(read_nik_list(path, settings, "enrolled list"))
-    return EnrolledTable.validate(pd.DataFrame({"nik": pd.Series(niks, dtype="str")}))
+def read_enrolled(
+    path: Path, settings: Settings, allow_empty: bool = False
+) -> tuple[pd.DataFrame, list[str]]:
+    """The enrolled list's NIKs, and warnings about rows without one."""
+    niks, warnings = read_nik_list(path, settings, "enrolled list", allow_empty)
+    frame = pd.DataFrame({"nik": pd.Series(sorted(niks), dtype="str")})
+    return EnrolledTable.validate(frame), warnings
 
 
-def read_nik_list(path: Path, settings: Settings, what: str) -> set[str]:
-    """The NIKs of a list with a NIK column (the enrolled list, last year's participants)."""
+def read_nik_list(
+    path: Path, settings: Settings, what: str, allow_empty: bool = False
+) -> tuple[set[str], list[str]]:
+    """The NIKs of a list with a NIK column (the enrolled list, last year's participants), read
+    like every other NIK; a list whose NIKs Excel damaged is refused (NikQuality)."""
     raw = read_any_table(path, what)
     columns = map_columns(list(raw.columns), settings.enrolled_columns, ("nik",), what)
-    niks = clean_niks(raw[columns["nik"]].fillna("").astype(str))
-    return set(niks[niks != ""])
+    values = raw[columns["nik"]].fillna("").astype(str)
+    quality = NikQuality()
+    quality.add(pa.array(values.tolist(), pa.large_string()))
+    warnings = quality.check(what, path, allow_empty)
+    niks = clean_niks(values)
+    return set(niks[niks.str.fullmatch(r"\d{16}")]), warnings

@@ -1,0 +1,144 @@
+"""The registry extract and the enrolled list: one reading of a NIK everywhere, and lists whose
+NIKs were damaged refused whole, never half-used."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from bantuan_iuran.cli import app
+from bantuan_iuran.errors import InputError
+from bantuan_iuran.pipeline import ingest_stage, validate_stage
+from bantuan_iuran.registry import read_enrolled
+from helpers import SAMPLE, screen_text
+
+runner = CliRunner()
+
+
+def _registry() -> pd.DataFrame:
+    return pd.read_csv(SAMPLE / "dukcapil.csv", dtype=str, keep_default_na=False)
+
+
+def _write(frame: pd.DataFrame, path: Path) -> Path:
+    frame.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory, settings) -> Path:
+    work = tmp_path_factory.mktemp("ingested")
+    ingest_stage([SAMPLE / "desa"], work, settings)
+    return work
+
+
+def _statuses(ingested: Path, tmp_path: Path, registry: Path, settings) -> pd.Series:
+    work = tmp_path / "work"
+    shutil.copytree(ingested, work)
+    outcome = validate_stage(work, registry, SAMPLE / "peserta_aktif.csv", settings)
+    return outcome.validated.set_index("row_id")["status"]
+
+
+@pytest.fixture(scope="module")
+def clean_statuses(ingested, tmp_path_factory, settings) -> pd.Series:
+    return _statuses(ingested, tmp_path_factory.mktemp("clean"), SAMPLE / "dukcapil.csv", settings)
+
+
+@pytest.mark.parametrize(
+    "dirty",
+    [
+        lambda nik: "'" + nik,  # Excel's text prefix kept by an export
+        lambda nik: " " + nik + " ",
+        lambda nik: nik + ".0",  # a number column saved as text
+        lambda nik: f"{nik[:4]}-{nik[4:8]}-{nik[8:12]}-{nik[12:]}",
+        lambda nik: nik[:6] + "\u200b" + nik[6:],  # a zero-width space from a web page
+    ],
+    ids=["apostrophe", "spaces", "decimal", "dashes", "zero-width"],
+)
+def test_dirty_registry_niks_give_the_clean_runs_result(
+    ingested, clean_statuses, tmp_path: Path, settings, dirty
+) -> None:
+    registry = _registry()
+    registry["NIK"] = registry["NIK"].map(dirty)
+    path = _write(registry, tmp_path / "dukcapil.csv")
+    statuses = _statuses(ingested, tmp_path, path, settings)
+    assert (clean_statuses == "eligible").sum() > 500
+    pd.testing.assert_series_equal(statuses, clean_statuses)
+
+
+def _damaged_after(rows: int, damage) -> pd.DataFrame:
+    registry = _registry()
+    registry.loc[rows:, "NIK"] = registry.loc[rows:, "NIK"].map(damage)
+    return registry
+
+
+@pytest.mark.parametrize(
+    ("frame", "message"),
+    [
+        (lambda: _registry().head(0), "has no rows"),
+        (lambda: _damaged_after(10_000, lambda n: f"{int(n):.5E}"), "scientific notation"),
+        (lambda: _damaged_after(0, lambda n: n[:15] + "0"), "end in 0"),
+        (lambda: _damaged_after(15_000, lambda n: n[:12]), "are not 16 digits"),
+    ],
+    ids=["header only", "scientific after row 10,000", "rounded", "truncated"],
+)
+def test_a_damaged_registry_is_refused_with_exit_2(
+    ingested, tmp_path: Path, frame, message: str
+) -> None:
+    work = tmp_path / "work"
+    shutil.copytree(ingested, work)
+    registry = _write(frame(), tmp_path / "dukcapil.csv")
+    result = runner.invoke(app, ["validate", "-w", str(work), "-d", str(registry)])
+    assert result.exit_code == 2, result.output
+    assert message in screen_text(result.output)
+    assert not (work / "validated.csv").exists()
+
+
+def _enrolled(tmp_path: Path, damage) -> Path:
+    enrolled = pd.read_csv(SAMPLE / "peserta_aktif.csv", dtype=str, keep_default_na=False)
+    enrolled["NIK"] = enrolled["NIK"].map(damage)
+    return _write(enrolled, tmp_path / "peserta.csv")
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda n: f"{int(n):.5E}", "scientific notation"),
+        (lambda n: n[:15] + "0", "end in 0"),
+    ],
+    ids=["scientific", "rounded to 15 digits"],
+)
+def test_a_damaged_enrolled_list_is_refused(tmp_path: Path, settings, damage, message) -> None:
+    with pytest.raises(InputError, match=message):
+        read_enrolled(_enrolled(tmp_path, damage), settings)
+
+
+def test_an_empty_enrolled_list_needs_saying_so(tmp_path: Path, settings) -> None:
+    path = tmp_path / "peserta.csv"
+    path.write_text("NIK,NAMA\n", "utf-8")
+    with pytest.raises(InputError, match="has no rows"):
+        read_enrolled(path, settings)
+    frame, warnings = read_enrolled(path, settings, allow_empty=True)
+    assert frame.empty and warnings == []
+
+
+def test_a_dirty_enrolled_list_is_read_like_village_niks(tmp_path: Path, settings) -> None:
+    frame, _ = read_enrolled(_enrolled(tmp_path, lambda n: "'" + n + ".0"), settings)
+    clean, _ = read_enrolled(SAMPLE / "peserta_aktif.csv", settings)
+    pd.testing.assert_frame_equal(frame, clean)
+
+
+def test_a_few_rows_without_nik_are_reported_not_refused(tmp_path: Path, settings) -> None:
+    registry = _registry()
+    registry.loc[5, "NIK"] = ""
+    path = _write(registry, tmp_path / "dukcapil.csv")
+    from bantuan_iuran.registry import RegistryExtract
+
+    warnings = RegistryExtract(path, settings).warnings
+    assert warnings == [
+        "The registry (Dukcapil) extract dukcapil.csv: 1 rows have no readable NIK "
+        "(data row 6: '')."
+    ]
