@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bantuan_iuran.cli import app
-from helpers import ROOT, SAMPLE
+from helpers import ROOT, SAMPLE, screen_text
 
 runner = CliRunner()
 COMMANDS = ("ingest", "validate", "report", "run", "sample", "config")
@@ -211,3 +211,21 @@ def test_layout_overrides_with_mistakes_are_refused(
     )
     assert result.exit_code == 2
     assert message in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize("budget", ["30000000", "30.000.000", "Rp 30.000.000"])
+def test_budget_as_indonesians_write_it(tmp_path: Path, budget: str) -> None:
+    work = tmp_path / "w"
+    runner.invoke(app, ["ingest", str(SAMPLE / "desa"), "-w", str(work)])
+    runner.invoke(app, ["validate", "-w", str(work), "-d", str(SAMPLE / "dukcapil.parquet")])
+    result = runner.invoke(app, ["report", "-w", str(work), "--year", "2027", "--budget", budget])
+    assert result.exit_code == 0, result.output
+    # Rp 30,000,000 / (Rp 16,800 x 12 months) = 148.8: 148 people.
+    assert "The budget of Rp 30,000,000 covers 148 of the" in screen_text(result.output)
+
+
+@pytest.mark.parametrize("budget", ["-1000000", "2100000000.5", "banyak"])
+def test_a_budget_that_is_not_whole_rupiah_is_a_usage_error(tmp_path: Path, budget: str) -> None:
+    result = runner.invoke(app, ["report", "-w", str(tmp_path), "--budget", budget])
+    assert result.exit_code == 2
+    assert "not a whole amount of rupiah" in screen_text(result.output)

@@ -60,8 +60,25 @@ StartMonthOption = Annotated[
     typer.Option("--start-month", min=1, max=12, help="First month paid. [default: from config]"),
 ]
 BudgetOption = Annotated[
-    int | None, typer.Option("--budget", min=0, help="Budget for the year in rupiah.")
+    int | None,
+    typer.Option(
+        "--budget",
+        parser=lambda text: _rupiah(text),
+        metavar="RUPIAH",
+        help="Budget for the year in whole rupiah: 2.100.000.000 or 2100000000.",
+    ),
 ]
+
+
+def _rupiah(text: str) -> int:
+    from bantuan_iuran.config import parse_rupiah
+
+    try:
+        return parse_rupiah(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
 AllowEmptyOption = Annotated[
     bool,
     typer.Option(
