@@ -16,16 +16,24 @@ from pathlib import Path
 
 PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
+# Our temporaries are named `.<target>.bantuan-<random>.tmp`: only those are ever cleared.
+TEMPORARY_MARK = ".bantuan-"
+_TEMPORARIES = f".*{TEMPORARY_MARK}*.tmp"
+
+
+class NotAFolder(OSError):
+    """A path given as a folder is a file."""
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create `path` and any missing parents readable by the owner only."""
+    """Create `path` and any missing parents readable by the owner only. A folder that exists
+    is used as it is: its mode is its owner's business (the files written in it are private)."""
     missing = [p for p in (path, *path.parents) if not p.exists()]
     for folder in reversed(missing):
         folder.mkdir(mode=PRIVATE_DIR, exist_ok=True)
         folder.chmod(PRIVATE_DIR)
-    if not missing:
-        path.chmod(PRIVATE_DIR)
+    if not path.is_dir():
+        raise NotAFolder(20, "is a file, not a folder", str(path))
     return path
 
 
@@ -36,7 +44,10 @@ def remove_stale_temporaries(workdir: Path, within: Sequence[str] = ()) -> list[
     if not workdir.exists():
         return []
     stale = sorted(
-        [*workdir.glob(".*.tmp"), *(p for name in within for p in (workdir / name).rglob(".*.tmp"))]
+        [
+            *workdir.glob(_TEMPORARIES),
+            *(p for name in within for p in (workdir / name).rglob(_TEMPORARIES)),
+        ]
     )
     for path in stale:
         path.unlink(missing_ok=True)
@@ -47,7 +58,9 @@ def remove_stale_temporaries(workdir: Path, within: Sequence[str] = ()) -> list[
 def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary path beside `target`; renamed onto it only when the block succeeds."""
     ensure_private_dir(target.parent)
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    handle, name = tempfile.mkstemp(
+        prefix=f".{target.name}{TEMPORARY_MARK}", suffix=".tmp", dir=target.parent
+    )
     os.close(handle)
     temporary = Path(name)
     try:

@@ -1,6 +1,7 @@
 """The `bantuan` command: parse arguments, load config, call a stage, render, exit.
 
-Exit codes: 0 done; 1 done, but some input could not be used; 2 usage or configuration error.
+Exit codes: 0 done; 1 done, but some input could not be used; 2 usage, configuration, input or
+file-system error; 3 an unexpected error (a bug: `--debug` shows where).
 Heavy libraries are imported inside the commands so that `bantuan --help` stays instant.
 """
 
@@ -26,7 +27,8 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+_DEBUG = [False]  # set by --debug before any command runs
 DEFAULT_CONFIG = Path("bantuan.toml")
 
 WorkdirOption = Annotated[
@@ -135,14 +137,39 @@ def _execute(config: Path | None, year: int | None, body: Callable[[_Run], int])
         code = body(_Run(config, year))
     except BantuanError as error:
         raise _fail(error) from None
+    except OSError as error:  # disk full, read-only, permissions, a file where a folder should be
+        if _DEBUG[0]:
+            raise
+        raise _fail(_os_error(error)) from None
+    except (typer.Exit, typer.Abort, typer.TyperException):
+        raise
+    except Exception as error:  # a bug: one message, the traceback only with --debug
+        if _DEBUG[0]:
+            raise
+        raise _fail(
+            BantuanError(
+                f"Unexpected error ({type(error).__name__}): {error}",
+                hint="Run again with `bantuan --debug ...` and report what it shows.",
+            ),
+            EXIT_BUG,
+        ) from None
     raise typer.Exit(code)
 
 
-def _fail(error: BantuanError) -> typer.Exit:
+def _os_error(error: OSError) -> BantuanError:
+    where = error.filename or "a file"
+    reason = error.strerror or str(error)
+    return BantuanError(
+        f"Cannot use {where}: {reason}.",
+        hint="Check the path, the free disk space and the permissions, then run again.",
+    )
+
+
+def _fail(error: BantuanError, code: int | None = None) -> typer.Exit:
     from bantuan_iuran import render
 
     render.error_panel(error.message, error.hint)
-    return typer.Exit(error.exit_code)
+    return typer.Exit(error.exit_code if code is None else code)
 
 
 def _version(value: bool) -> None:
@@ -156,8 +183,12 @@ def main_options(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="On an error, show the Python traceback too.")
+    ] = False,
 ) -> None:
     """Ingest village lists, validate them against Dukcapil, and report the premium cost."""
+    _DEBUG[0] = debug
 
 
 def _ingest(run: _Run, sources: list[Path] | None, workdir: Path) -> int:
@@ -256,6 +287,12 @@ def _report(run: _Run, workdir: Path, months, start_month, budget, previous) -> 
     return EXIT_OK
 
 
+def _hold(folder: Path, command: str):
+    from bantuan_iuran.worklock import hold_workdir
+
+    return hold_workdir(folder, command)
+
+
 def _workdir(run: _Run, given: Path | None) -> Path:
     return run.path(given, "workdir", "work") or Path("work")
 
@@ -270,7 +307,13 @@ def ingest(
     config: ConfigOption = None,
 ) -> None:
     """Read every village file into one table, with the provenance of every row."""
-    _execute(config, None, lambda run: _ingest(run, sources, _workdir(run, workdir)))
+
+    def body(run: _Run) -> int:
+        folder = _workdir(run, workdir)
+        with _hold(folder, "ingest"):
+            return _ingest(run, sources, folder)
+
+    _execute(config, None, body)
 
 
 @app.command()
@@ -285,7 +328,9 @@ def validate(
     """Check every ingested row against the registry; write statuses, reasons and suggestions."""
 
     def body(run: _Run) -> int:
-        _validate(run, _workdir(run, workdir), dukcapil, enrolled, allow_empty)
+        folder = _workdir(run, workdir)
+        with _hold(folder, "validate"):
+            _validate(run, folder, dukcapil, enrolled, allow_empty)
         return EXIT_OK
 
     _execute(config, year, body)
@@ -302,11 +347,13 @@ def report(
     config: ConfigOption = None,
 ) -> None:
     """Write the eligible list, the decree attachment and the summary, with the year's cost."""
-    _execute(
-        config,
-        year,
-        lambda run: _report(run, _workdir(run, workdir), months, start_month, budget, previous),
-    )
+
+    def body(run: _Run) -> int:
+        folder = _workdir(run, workdir)
+        with _hold(folder, "report"):
+            return _report(run, folder, months, start_month, budget, previous)
+
+    _execute(config, year, body)
 
 
 @app.command("run")
@@ -330,6 +377,10 @@ def run_all(
 
     def chain(run: _Run) -> int:
         folder = _workdir(run, workdir)
+        with _hold(folder, "run"):
+            return steps(run, folder)
+
+    def steps(run: _Run, folder: Path) -> int:
         ingested = _ingest(run, sources, folder)
         # The village workbooks are written by helper processes while the report stage works.
         workbooks = _validate(
@@ -363,7 +414,8 @@ def purge(
         folder = _workdir(run, workdir)
         if not yes:
             typer.confirm(f"Delete {', '.join(INTERMEDIATE)} from {folder}?", abort=True, err=True)
-        removed = purge_workdir(folder)
+        with _hold(folder, "purge"):
+            removed = purge_workdir(folder)
         render.info(f"Removed {', '.join(removed) or 'nothing'} from {folder}; report/ kept.")
         return EXIT_OK
 

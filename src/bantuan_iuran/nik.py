@@ -32,7 +32,8 @@ _GROUPING = re.compile(NIK_SEPARATORS)
 # "3.50301E+15" or, in an Indonesian locale, "3,50301E+15": the cell showed scientific notation.
 NIK_SCIENTIFIC = r"^\s*'?(\d)[.,](\d+)\s*[eE]\s*\+?\s*(\d{1,2})\s*$"
 _SCIENTIFIC = re.compile(NIK_SCIENTIFIC)
-_LONG_DIGIT_RUN = re.compile(r"\d{12,}")
+# Twelve digits or more, perhaps grouped by single spaces, dots or dashes ('3503 0112 0570 0001').
+_LONG_DIGIT_RUN = re.compile(r"\d(?:[ .\-]?\d){11,}")
 
 
 @dataclass(frozen=True)
@@ -144,5 +145,10 @@ def mask_nik(nik: str) -> str:
 
 
 def mask_numbers(text: str) -> str:
-    """Mask every NIK- or KK-length digit run inside free text before it reaches a screen or log."""
-    return _LONG_DIGIT_RUN.sub(lambda m: mask_nik(m.group(0)), text)
+    """Mask every NIK- or KK-length digit run inside free text before it reaches a screen or log,
+    also when its digits are grouped.
+
+    >>> mask_numbers("Desa Kayen 3503 0112 0570 0001.xlsx")
+    'Desa Kayen 3503********0001.xlsx'
+    """
+    return _LONG_DIGIT_RUN.sub(lambda m: mask_nik(re.sub(r"\D", "", m.group(0))), text)

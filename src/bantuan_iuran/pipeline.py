@@ -49,7 +49,7 @@ def ingest_stage(
     missing = [str(s) for s in sources if not s.exists()]
     if missing:
         raise InputError(f"Not found: {', '.join(missing)}")
-    files = find_source_files(sources)
+    files = find_source_files(sources, workdir)
     if not files:
         raise InputError("No .xlsx, .xlsm, .xls, .ods or .csv files found in the sources given.")
     on_start(len(files))

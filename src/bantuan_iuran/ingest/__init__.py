@@ -78,19 +78,25 @@ class _SheetResult:
     log: dict[str, object] = field(default_factory=dict)
 
 
-def find_source_files(sources: Iterable[Path]) -> list[SourceFile]:
+def find_source_files(sources: Iterable[Path], workdir: Path | None = None) -> list[SourceFile]:
     """Spreadsheets under each folder (recursively) and each file named, in a stable order.
-    Office lock files (~$...) and hidden files are not submissions."""
+    Office lock files (~$...) and hidden files are not submissions, nor anything in the work
+    folder (which may sit inside a source folder: its outputs are not village files)."""
     found: list[SourceFile] = []
+    own = workdir.resolve() if workdir is not None else None
     for source in sources:
         if source.is_dir():
             for path in sorted(source.rglob("*")):
                 relative = path.relative_to(source).as_posix()
-                if path.is_file() and _is_submission(path):
+                if path.is_file() and _is_submission(path) and not _inside(path, own):
                     found.append(SourceFile(path, relative))
         else:
             found.append(SourceFile(source, source.name))
     return found
+
+
+def _inside(path: Path, folder: Path | None) -> bool:
+    return folder is not None and path.resolve().is_relative_to(folder)
 
 
 def _is_submission(path: Path) -> bool:
