@@ -208,3 +208,25 @@ def test_generated_batch_is_accounted_for_row_by_row(batch: Path, settings) -> N
     want = truth[[*key, "kode_desa"]].sort_values(key).reset_index(drop=True)
     pd.testing.assert_frame_equal(got, want)
     assert result.failed_files == 0
+
+
+def test_linked_folders_are_read_once_and_every_odd_link_is_logged(
+    tmp_path: Path, settings
+) -> None:
+    elsewhere = tmp_path / "elsewhere" / "PANGGUL"
+    _workbook(elsewhere / "Desa Besuki.xlsx", {"S": [["NIK", "NAMA"], [NIK_A, "A"]]})
+    source = tmp_path / "desa"
+    _workbook(source / "KARANGAN" / "Desa Kayen.xlsx", {"S": [["NIK", "NAMA"], [NIK_B, "B"]]})
+    (source / "PANGGUL").symlink_to(elsewhere)  # a kecamatan folder kept on another disk
+    (source / "KARANGAN" / "loop").symlink_to(source)
+    (source / "KARANGAN" / "Desa Sumber.xlsx").symlink_to(tmp_path / "moved.xlsx")
+    (source / "catatan.txt.bak").symlink_to(tmp_path / "gone")
+    result = _ingest(source, settings)
+    assert result.applicants["source_file"].tolist() == [
+        "KARANGAN/Desa Kayen.xlsx", "PANGGUL/Desa Besuki.xlsx"
+    ]  # fmt: skip
+    log = result.log.set_index("file")
+    assert log.loc["KARANGAN/loop", "status"] == "skipped"
+    assert "leads back to a folder already read" in log.loc["KARANGAN/loop", "message"]
+    assert log.loc["KARANGAN/Desa Sumber.xlsx", "status"] == "failed"
+    assert log.loc["catatan.txt.bak", "status"] == "skipped"

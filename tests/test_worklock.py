@@ -101,3 +101,20 @@ def test_file_names_are_masked_like_any_text(tmp_path: Path) -> None:
     shown = screen_text(result.output)
     assert "Desa Kayen 3503********0001 [revisi].xlsx" in shown
     assert "0112" not in shown
+
+
+def test_correction_workbooks_always_match_the_validated_rows(tmp_path: Path) -> None:
+    work = tmp_path / "w"
+    runner.invoke(app, ["ingest", str(SAMPLE / "desa"), "-w", str(work)])
+    registry = ["-d", str(SAMPLE / "dukcapil.parquet")]
+    assert runner.invoke(app, ["validate", "-w", str(work), *registry]).exit_code == 0
+    old = work / "perbaikan" / "LAMA" / "Desa Hilang.xlsx"
+    old.parent.mkdir()
+    old.write_bytes(b"last round's workbook")
+    result = runner.invoke(app, ["validate", "-w", str(work), *registry])
+    assert result.exit_code == 0
+    assert not old.exists() and not old.parent.exists()
+    assert "Removed 1 correction workbook(s)" in screen_text(result.output)
+    validated = pd.read_csv(work / "validated.csv", dtype=str, keep_default_na=False)
+    villages = validated.loc[validated["status"] != "eligible", ["kecamatan", "desa"]]
+    assert len(list((work / "perbaikan").rglob("*.xlsx"))) == len(villages.drop_duplicates())

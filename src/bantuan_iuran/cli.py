@@ -257,6 +257,11 @@ def _validate(
             workbooks_in_background=workbooks_in_background,
         )
     render.warnings(outputs.warnings)
+    if outputs.removed:
+        render.info(
+            f"Removed {len(outputs.removed)} correction workbook(s) of villages with nothing left "
+            f"to fix (first: {outputs.removed[0].name})."
+        )
     render.counts_table("Rows per kecamatan", kecamatan_counts(outputs.validated))
     render.counts_table("Reasons", reason_counts(outputs.validated), total=False)
     counts = outputs.validated["status"].value_counts()

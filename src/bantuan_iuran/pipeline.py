@@ -137,6 +137,7 @@ class PendingWorkbooks:
 class ValidateOutcome(StageOutcome):
     validated: pd.DataFrame | None = None
     pending: PendingWorkbooks | None = None
+    removed: list[Path] = field(default_factory=list)  # workbooks of villages with nothing to fix
 
     @property
     def workbooks(self) -> list[Path]:
@@ -195,6 +196,7 @@ def validate_stage(
     for name in (VALIDATED, "validated.csv"):
         record.wrote(workdir / name, workdir)
     jobs = correction_jobs(validated, ingested, workdir / CORRECTIONS, settings.programme.year)
+    outcome.removed = _remove_stale_workbooks(workdir / CORRECTIONS, {job.target for job in jobs})
     writing = start_workbooks(jobs, workbooks_in_background)
     outcome.pending = PendingWorkbooks(writing, [job.target for job in jobs], record, workdir)
     if workbooks_in_background:
@@ -203,6 +205,20 @@ def validate_stage(
         outcome.pending.wait()
     outcome.validated = validated
     return outcome
+
+
+def _remove_stale_workbooks(folder: Path, current: set[Path]) -> list[Path]:
+    """A village whose rows are all fine now has no correction workbook: last round's is
+    removed, so perbaikan/ always matches validated.csv."""
+    if not folder.exists():
+        return []
+    stale = sorted(p for p in folder.rglob("*.xlsx") if p not in current)
+    for path in stale:
+        path.unlink()
+    for kecamatan in folder.iterdir():
+        if kecamatan.is_dir() and not any(kecamatan.iterdir()):
+            kecamatan.rmdir()
+    return stale
 
 
 def _reconciled(ingested: pd.DataFrame, validated: pd.DataFrame) -> dict[str, int]:

@@ -10,11 +10,12 @@ functions that build frames, so that a helper starts light.
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from bantuan_iuran.ingest.cells import INPUT_SUFFIXES, Sheet, UnreadableFile, read_sheets
@@ -58,6 +59,7 @@ APPLICANT_FIELDS = (
 class SourceFile:
     path: Path
     relative: str  # relative to the SOURCE folder it was found under, '/' separators
+    skipped: str = ""  # why a link found in the sources is not read (logged, never silent)
 
 
 @dataclass
@@ -79,20 +81,44 @@ class _SheetResult:
 
 
 def find_source_files(sources: Iterable[Path], workdir: Path | None = None) -> list[SourceFile]:
-    """Spreadsheets under each folder (recursively) and each file named, in a stable order.
-    Office lock files (~$...) and hidden files are not submissions, nor anything in the work
-    folder (which may sit inside a source folder: its outputs are not village files)."""
+    """Spreadsheets under each folder (recursively, through links to folders) and each file
+    named, in a stable order. Office lock files (~$...) and hidden files are not submissions,
+    nor anything in the work folder (which may sit inside a source folder: its outputs are not
+    village files). A link that loops or leads nowhere is listed with the reason."""
     found: list[SourceFile] = []
     own = workdir.resolve() if workdir is not None else None
     for source in sources:
-        if source.is_dir():
-            for path in sorted(source.rglob("*")):
-                relative = path.relative_to(source).as_posix()
-                if path.is_file() and _is_submission(path) and not _inside(path, own):
-                    found.append(SourceFile(path, relative))
-        else:
+        if not source.is_dir():
             found.append(SourceFile(source, source.name))
+            continue
+        files = [
+            SourceFile(path, path.relative_to(source).as_posix(), skipped)
+            for path, skipped in _walk(source)
+            if skipped or (_is_submission(path) and not _inside(path, own))
+        ]
+        found.extend(sorted(files, key=lambda f: PurePosixPath(f.relative).parts))
     return found
+
+
+def _walk(source: Path) -> Iterator[tuple[Path, str]]:
+    """Files under `source` in name order, following links to folders once each."""
+    seen = {source.resolve()}
+    for folder, folders, files in os.walk(source, followlinks=True):
+        here = Path(folder)
+        for name in sorted(folders):
+            target = (here / name).resolve()
+            if target in seen:
+                yield here / name, f"the link {name} leads back to a folder already read; skipped"
+                folders.remove(name)
+            seen.add(target)
+        folders.sort()
+        for name in sorted(files):
+            path = here / name
+            # A village file whose link leads nowhere fails when it is opened, with the reason.
+            if path.is_symlink() and not path.exists() and not _is_submission(path):
+                yield path, f"the link {name} leads nowhere (its target was moved or deleted)"
+            else:
+                yield path, ""
 
 
 def _inside(path: Path, folder: Path | None) -> bool:
@@ -171,6 +197,8 @@ def folder_summary(log: pd.DataFrame) -> pd.DataFrame:
 def ingest_file(
     source: SourceFile, user_fields: dict[str, str], overrides: Sequence[LayoutOverride] = ()
 ) -> list[_SheetResult]:
+    if source.skipped:
+        return [_SheetResult(log=_log_entry(source, "", "skipped", message=source.skipped))]
     try:
         sheets = read_sheets(source.path)
     except UnreadableFile as exc:
