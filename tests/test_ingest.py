@@ -230,3 +230,30 @@ def test_linked_folders_are_read_once_and_every_odd_link_is_logged(
     assert "leads back to a folder already read" in log.loc["KARANGAN/loop", "message"]
     assert log.loc["KARANGAN/Desa Sumber.xlsx", "status"] == "failed"
     assert log.loc["catatan.txt.bak", "status"] == "skipped"
+
+
+def test_a_stray_cell_at_xfd1048576_fails_its_file_alone(tmp_path: Path) -> None:
+    """The reader would lay out 17 billion cells and abort the process: refused before reading.
+    Run in its own process, so a regression cannot take the test run down with it."""
+    import subprocess
+    import sys
+
+    source = tmp_path / "desa"
+    _workbook(source / "Desa Kayen.xlsx", {"S": [["NIK", "NAMA"], [NIK_A, "A"]]})
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["NIK", "NAMA"])
+    workbook.active.append([NIK_B, "B"])
+    workbook.active["XFD1048576"] = "x"
+    workbook.save(source / "Desa Sumber.xlsx")
+    work = tmp_path / "work"
+    done = subprocess.run(
+        [sys.executable, "-c", "from bantuan_iuran.cli import main; main()", "ingest",
+         str(source), "-w", str(work)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    log = pd.read_csv(work / "ingest_log.csv", dtype=str, keep_default_na=False)
+    assert log.set_index("file")["status"].to_dict() == {
+        "Desa Kayen.xlsx": "ok", "Desa Sumber.xlsx": "failed"
+    }  # fmt: skip
+    assert "row 1,048,576 and column 16,384" in log["message"].iloc[1]

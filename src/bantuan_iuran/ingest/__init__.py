@@ -295,11 +295,10 @@ def _sheet_rows(
     villages = [_block_village(b, village, sheet_texts) for b in blocks]
     result = _SheetResult()
     kinds: Counter[str] = Counter()
-    last_filled = max((c.index for c in calls if c.kind != "blank"), default=-1)
+    padding = _padding(calls)
     for call in calls:
         if call.kind != "applicant":
-            # Blank rows under the last filled one are the sheet's padding, not the table's.
-            if call.kind != "blank" or call.index < last_filled:
+            if call.index not in padding:
                 kinds[call.kind] += 1
                 result.dropped.append(_dropped(source, sheet, call.index, call.kind))
             continue
@@ -320,6 +319,25 @@ def _sheet_rows(
         by_content=any(b.layout.by_content for b in blocks),
     )  # fmt: skip
     return result
+
+
+# More blank rows in a row than this are the sheet's emptiness, not a gap in its table.
+_MAX_BLANK_GAP = 20
+
+
+def _padding(calls: Sequence[RowCall]) -> set[int]:
+    """Blank rows that are not the table's: those under the last filled row, and long runs (a
+    stray cell far below the table leaves a million blank rows above it)."""
+    padding: set[int] = set()
+    run: list[int] = []
+    for call in [*calls, RowCall(-1, "end", 0)]:
+        if call.kind == "blank":
+            run.append(call.index)
+            continue
+        if len(run) > _MAX_BLANK_GAP or call.index == -1:
+            padding.update(run)
+        run = []
+    return padding
 
 
 def _block_village(block: Block, sheet_village: VillageMatch, sheet_texts: list[str]) -> str:

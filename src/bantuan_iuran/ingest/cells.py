@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -135,6 +136,7 @@ def _refuse_other_office_files(names: list[str]) -> None:
 
 def _scan_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> int:
     size, tail = 0, b""
+    extent = _Extent() if info.filename.startswith("xl/worksheets/") else None
     with archive.open(info) as member:
         while chunk := member.read(_CHUNK):
             size += len(chunk)
@@ -148,8 +150,64 @@ def _scan_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -
                 raise UnreadableFile(
                     f"{info.filename} declares XML entities (a possible XML bomb); refused"
                 )
-            tail = chunk[-16:]
+            if extent is not None:
+                # A cell tag cut at the chunk's end is whole in the next window.
+                extent.add(
+                    window[: len(window) - _CELL_TAG_MAX] if len(chunk) == _CHUNK else window
+                )
+                tail = window[len(window) - _CELL_TAG_MAX :] if len(chunk) == _CHUNK else b""
+            else:
+                tail = chunk[-16:]
+    if extent is not None:
+        extent.check(info.filename)
     return size
+
+
+# The sheet area a reader lays out in memory, at most: a 100,000-row, 200-column village list
+# fits ten times over; one cell at XFD1048576 asks for 17 billion.
+MAX_SHEET_CELLS = 200_000_000
+_CELL_TAG_MAX = 512
+# The last `<row r="N"` of the XML seen so far (rows come in order), and the rightmost cell
+# that holds something (`<c r="B7" t="s"><v>..`, not the formatting-only `<c r="B7"/>`): found
+# by searches in C over the XML, never by a loop over its cells.
+_ROW_TAG = b'<row r="'
+_ROW_NUMBER = re.compile(rb"[0-9]{1,7}")
+_COLUMNS = [
+    re.compile(rb'<c\b[^>]*?\br="([A-Z]{%d})[0-9]{1,7}"[^>]*?(?<!/)>' % width) for width in (3, 2)
+]
+
+
+class _Extent:
+    """How far down and right the cells with a value reach in a sheet's XML."""
+
+    def __init__(self) -> None:
+        self.rows = 1
+        self.columns = 26
+
+    def add(self, xml: bytes) -> None:
+        last_row = xml.rfind(_ROW_TAG)
+        if last_row >= 0:
+            number = _ROW_NUMBER.match(xml, last_row + len(_ROW_TAG))
+            self.rows = max(self.rows, int(number.group()) if number else 1)
+        for pattern in _COLUMNS:  # the widest column names first; max() of equal-length names
+            letters = max(pattern.findall(xml), default=b"")  # is the rightmost column
+            if letters:
+                self.columns = max(self.columns, _column_number(letters))
+                break
+
+    def check(self, part: str) -> None:
+        if self.rows * self.columns > MAX_SHEET_CELLS:
+            raise UnreadableFile(
+                f"a sheet ({part}) reaches row {self.rows:,} and column {self.columns:,}: "
+                "a stray cell far from the table; delete it and save again"
+            )
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - ord("A") + 1
+    return number
 
 
 def describe_read_error(exc: Exception, head: bytes) -> str:
