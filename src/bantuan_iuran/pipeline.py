@@ -157,13 +157,14 @@ def validate_stage(
     `bantuan run` writes them while the report stage works."""
     from bantuan_iuran.corrections import correction_jobs
     from bantuan_iuran.excel import start_workbooks
-    from bantuan_iuran.registry import RegistryExtract, read_enrolled
+    from bantuan_iuran.registry import RegistryExtract, RegistryKeys, read_enrolled
     from bantuan_iuran.validate import (
         FIRST_PASS_FIELDS,
         first_registry_keys,
         normalized_rows,
         run_validate,
         second_registry_keys,
+        variant_keys,
     )
 
     ingested = read_table(workdir / INGESTED, "ingest", IngestedRows)
@@ -183,8 +184,12 @@ def validate_stage(
     with ThreadPoolExecutor(max_workers=1) as reader:
         first = reader.submit(extract.rows, first_keys, FIRST_PASS_FIELDS)
         rows = normalized_rows(ingested)  # while Arrow reads the registry
-        more_keys = second_registry_keys(rows, first.result(), settings)
-    registry = extract.rows(first_keys | more_keys)
+        second = second_registry_keys(rows, first.result(), settings)
+    variants = variant_keys(second.unknown)
+    registry = extract.rows(first_keys | second.keys | next(variants, RegistryKeys()))
+    more = [extract.rows(keys) for keys in variants]  # a list of thousands of mistyped NIKs
+    if more:
+        registry = pd.concat([registry, *more]).drop_duplicates("nik", ignore_index=True)
     del first, rows
     record.read(dukcapil)
     if enrolled:
