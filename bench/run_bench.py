@@ -111,7 +111,7 @@ def stage_figures() -> dict[str, dict]:
     figures = {
         "ingest": run_child([BANTUAN, "ingest", str(BATCH / "desa"), "-w", str(WORK)]),
         "validate": run_child(
-            [BANTUAN, "validate", "-w", str(WORK), "-d", registry, "-e", enrolled]
+            [BANTUAN, "validate", "-w", str(WORK), "-d", registry, "-e", enrolled, "--year", "2027"]
         ),
         "report": run_child([BANTUAN, "report", "-w", str(WORK), "--year", "2027"]),
     }
@@ -165,7 +165,7 @@ def main() -> None:
         shutil.copytree(WORK, work, ignore=shutil.ignore_patterns("perbaikan", "report"))
         scaling[size] = run_child(
             [BANTUAN, "validate", "-w", str(work), "-d", str(registry),
-             "-e", str(BATCH / "peserta_aktif.csv")]
+             "-e", str(BATCH / "peserta_aktif.csv"), "--year", "2027"]
         )  # fmt: skip
     startup = min(run_child([BANTUAN, "--help"])["wall_s"] for _ in range(5))
 

@@ -16,7 +16,7 @@ app(["ingest", "data/sample/desa", "-w", str(work)], standalone_mode=False)
 render.console = Console(record=True, width=96, force_terminal=True, highlight=False)
 app(
     ["validate", "-w", str(work), "-d", "data/sample/dukcapil.parquet",
-     "-e", "data/sample/peserta_aktif.csv"],
+     "-e", "data/sample/peserta_aktif.csv", "--year", "2027"],
     standalone_mode=False,
 )  # fmt: skip
 app(["report", "-w", str(work), "--year", "2027"], standalone_mode=False)

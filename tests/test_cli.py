@@ -147,14 +147,17 @@ def test_config_prints_the_documented_defaults() -> None:
     assert "name_min_similarity = 85" in result.output
 
 
-def test_a_report_for_another_year_than_validated_warns(tmp_path: Path) -> None:
+def test_a_report_for_another_year_than_validated_is_refused(tmp_path: Path) -> None:
     runner.invoke(
         app, ["run", str(SAMPLE / "desa" / "PULE"), "-d", str(SAMPLE / "dukcapil.parquet"),
               "-w", str(tmp_path), "--year", "2027"]
     )  # fmt: skip
+    before = (tmp_path / "report" / "eligible_2027.csv").read_bytes()
     result = runner.invoke(app, ["report", "-w", str(tmp_path), "--year", "2028"])
-    assert result.exit_code == 0
-    assert "validated for 2027" in result.output.replace("\n", " ")
+    assert result.exit_code == 2
+    assert "validated for 2027" in screen_text(result.output)
+    assert not (tmp_path / "report" / "eligible_2028.csv").exists()
+    assert (tmp_path / "report" / "eligible_2027.csv").read_bytes() == before
 
 
 def test_the_example_config_is_valid() -> None:

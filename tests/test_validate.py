@@ -76,6 +76,8 @@ def test_clean_row_is_eligible_and_gaps_are_filled_from_the_registry() -> None:
         ({"nik_raw": BUDI["NIK"], "name": "Hj. Siti Aminah"}, "NAME_MISMATCH", SITI["NIK"]),
         ({"nik_raw": BUDI["NIK"], "name": "Budi Santoso", "birth_date": "13-05-1980"},
          "BIRTHDATE_MISMATCH", ""),
+        ({"nik_raw": BUDI["NIK"], "name": "Budi Santoso", "birth_date": "31/02/1980"},
+         "BIRTHDATE_INVALID", ""),
         ({"nik_raw": BUDI["NIK"], "name": ""}, "NAME_MISSING", ""),
         ({"nik_raw": BUDI["NIK"], "name": "Budi Santoso", "kode_desa": ""},
          "VILLAGE_UNKNOWN", ""),
@@ -260,3 +262,8 @@ def test_scanning_the_registry_by_keys_gives_the_same_result_as_reading_it_whole
     columns = ["status", "reasons", "nik_suggested", "registry_nik", "reason_detail"]
     whole = validated_batch.sort_values("row_id")[columns].reset_index(drop=True)
     pd.testing.assert_frame_equal(scanned[columns].reset_index(drop=True), whole)
+
+
+def test_invisible_characters_in_a_name_change_nothing() -> None:
+    row = _one({"nik_raw": BUDI["NIK"], "name": "Bu\u200bdi San\u00adtoso\u2060"})
+    assert (row["status"], row["reasons"]) == ("eligible", "")

@@ -112,6 +112,7 @@ class _Run:
         self.settings = load_settings(
             path, {"programme": {"year": chosen_year}} if chosen_year else None
         )
+        self._announced = False
 
     def path(self, given: Path | None, key: str, default: str | None = None) -> Path | None:
         """A path from the command line, else from [run] (relative to the config file)."""
@@ -120,6 +121,18 @@ class _Run:
         if key in self.table:
             return self.base / self.table[key]
         return Path(default) if default else None
+
+    def announce_year(self) -> None:
+        """Say which year ages and premiums are for when nobody chose it (once a command)."""
+        programme = self.settings.programme
+        if programme.year_is_default and not self._announced:
+            from bantuan_iuran import render
+
+            render.info(
+                f"Programme year {programme.year} (the next calendar year; choose another with "
+                "--year or `year` under [programme])."
+            )
+            self._announced = True
 
     def value(self, given: Any, key: str) -> Any:
         return given if given is not None else self.table.get(key)
@@ -241,6 +254,7 @@ def _validate(
     from bantuan_iuran.pipeline import validate_stage
     from bantuan_iuran.validate import kecamatan_counts, reason_counts
 
+    run.announce_year()
     registry = run.path(dukcapil, "dukcapil")
     if registry is None:
         raise ConfigError("Give the registry extract with --dukcapil (or `dukcapil` under [run]).")
@@ -278,6 +292,7 @@ def _report(run: _Run, workdir: Path, months, start_month, budget, previous) -> 
     from bantuan_iuran import render
     from bantuan_iuran.pipeline import ReportOptions, report_stage
 
+    run.announce_year()
     options = ReportOptions(
         year=run.settings.programme.year,
         months=run.value(months, "months"),

@@ -38,6 +38,7 @@ class Programme:
     max_age: int
     excluded_occupations: tuple[str, ...]
     regency_code: str
+    year_is_default: bool = False  # no year given: the next calendar year
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,11 @@ class Settings:
     enrolled_columns: dict[str, tuple[str, ...]]
     layouts: tuple[LayoutOverride, ...] = ()
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+
+
+def default_year() -> int:
+    """The programme year when none is given: next year's premiums are budgeted this year."""
+    return date.today().year + 1
 
 
 def default_config_text() -> str:
@@ -133,11 +139,12 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
     programme = config.programme
     settings = Settings(
         programme=Programme(
-            year=programme.year,
+            year=programme.year or default_year(),
             min_age=programme.min_age,
             max_age=programme.max_age,
             excluded_occupations=tuple(x.strip().upper() for x in programme.excluded_occupations),
             regency_code=programme.regency_code,
+            year_is_default=programme.year is None,
         ),
         premium=_premium(config.premium),
         matching=Matching(name_min_similarity=config.matching.name_min_similarity),
@@ -203,7 +210,7 @@ class _Table(BaseModel):
 
 
 class ProgrammeTable(_Table):
-    year: int = Field(ge=1901, le=2199)
+    year: int | None = Field(default=None, ge=1901, le=2199)
     min_age: int = Field(ge=0, le=150)
     max_age: int = Field(ge=0, le=150)
     excluded_occupations: Names

@@ -40,7 +40,11 @@ def _ascii_upper(text: str) -> str:
     if text.isascii():
         return text.upper()  # most text: nothing to decompose
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
+    # Accents go, and so do invisible characters (zero-width spaces, direction marks, soft
+    # hyphens: category Cf) that would otherwise split 'SU\u200bPARMAN' into two words.
+    return "".join(
+        c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
+    ).upper()
 
 
 def _strip_degrees(text: str) -> str:

@@ -253,16 +253,17 @@ def _changed_sources(workdir: Path) -> list[str]:
     ]
 
 
-def _year_mismatch(workdir: Path, year: int) -> list[str]:
-    """Ages and enrolment were judged for the year validation ran with."""
+def _check_year(workdir: Path, year: int) -> None:
+    """Ages and enrolment were judged for the year validation ran with: a report for another
+    year would pay for people judged for the wrong one."""
     validate = read_manifest(workdir).get("stages", {}).get("validate", {})
     validated_for = validate.get("config", {}).get("programme", {}).get("year")
-    if validated_for is None or int(validated_for) == year:
-        return []
-    return [
-        f"The rows were validated for {validated_for} (ages on 1 January {validated_for}) but "
-        f"the report is for {year}: run `bantuan validate --year {year}` first."
-    ]
+    if validated_for is not None and int(validated_for) != year:
+        raise InputError(
+            f"The rows were validated for {validated_for} (ages on 1 January {validated_for}) "
+            f"but the report is for {year}.",
+            hint=f"Run `bantuan validate --year {year}` first, or report for {validated_for}.",
+        )
 
 
 @dataclass
@@ -294,7 +295,7 @@ def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> R
     # Ingested again since validation? Then the validated rows are an older batch.
     stale = _stale(workdir, "validate", [INGESTED, VALIDATED], "validate")
     outcome = ReportOutcome(warnings=stale)
-    outcome.warnings.extend(_year_mismatch(workdir, options.year))
+    _check_year(workdir, options.year)
     record = _start(workdir, "report", settings, writes_in=[REPORT])
     record.read(workdir / VALIDATED, VALIDATED)
     previous = None

@@ -47,6 +47,12 @@ _REASONS = (
         NEEDS_FIX,
         "Nama berbeda dengan nama pemilik NIK ini di data Dukcapil: NIK milik orang lain.",
     ),
+    Reason(
+        "BIRTHDATE_INVALID",
+        NEEDS_FIX,
+        "Tanggal lahir tidak dapat dibaca atau tidak mungkin (misalnya 31/02/1990). Tulis sebagai "
+        "tanggal-bulan-tahun, misalnya 12-05-1980.",
+    ),
     Reason("BIRTHDATE_MISMATCH", NEEDS_FIX, "Tanggal lahir berbeda dengan data Dukcapil."),
     Reason(
         "VILLAGE_UNKNOWN",

@@ -158,6 +158,9 @@ def _assess(row, index: RegistryIndex, enrolled: set[str], settings: Settings) -
     outcome = _identify(row, index, settings.programme.year)
     if not row.kode_desa:
         outcome.codes.append("VILLAGE_UNKNOWN")
+    if row.birth_date.strip() and not row.birth_date_stated:
+        outcome.codes.append("BIRTHDATE_INVALID")  # '31/02/1990': never read as no date
+        outcome.details.append(f"tanggal lahir tertulis {row.birth_date.strip()!r}")
     if outcome.person is not None:
         _check_person(row, outcome, index, enrolled, settings)
     return outcome
