@@ -44,7 +44,7 @@ class FileProgress:
         self._progress.update(self._task, total=total)
 
     def advance(self, label: str = "") -> None:
-        self._progress.update(self._task, advance=1, item=mask_numbers(label)[-50:])
+        self._progress.update(self._task, advance=1, item=escape(mask_numbers(label)[-50:]))
 
 
 def status(message: str):
@@ -106,7 +106,9 @@ def counts_table(title: str, counts: pd.DataFrame, total: bool = True) -> None:
     for column, is_number in zip(counts.columns, numeric, strict=True):
         table.add_column(str(column), justify="right" if is_number else "left")
     for row in counts.itertuples(index=False):
-        table.add_row(*(f"{v:,}" if isinstance(v, Integral) else str(v) for v in row))
+        table.add_row(
+            *(f"{v:,}" if isinstance(v, Integral) else escape(mask_numbers(str(v))) for v in row)
+        )
     if total and len(counts) > 1:
         table.add_section()
         table.add_row(
