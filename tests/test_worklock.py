@@ -118,3 +118,25 @@ def test_correction_workbooks_always_match_the_validated_rows(tmp_path: Path) ->
     validated = pd.read_csv(work / "validated.csv", dtype=str, keep_default_na=False)
     villages = validated.loc[validated["status"] != "eligible", ["kecamatan", "desa"]]
     assert len(list((work / "perbaikan").rglob("*.xlsx"))) == len(villages.drop_duplicates())
+
+
+def test_a_full_disk_is_exit_2_naming_the_file(tmp_path: Path) -> None:
+    """On a tiny file system of its own (skipped where the test may not mount one)."""
+    import pytest
+
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small file system here")
+    try:
+        result = runner.invoke(app, ["ingest", str(SAMPLE / "desa"), "-w", str(disk / "work")])
+        assert result.exit_code == 2
+        shown = screen_text(result.output)
+        assert "No space left on device" in shown and str(disk / "work") in shown
+        assert "Traceback" not in result.output
+        assert not list((disk / "work").glob(".*.tmp"))  # the half-written file was removed
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)

@@ -67,5 +67,9 @@ def atomic_path(target: Path) -> Iterator[Path]:
         yield temporary
         temporary.chmod(PRIVATE_FILE)
         os.replace(temporary, target)
+    except OSError as error:  # a writer's 'No space left on device' names no file: name ours
+        if error.filename is None:
+            raise OSError(error.errno, error.strerror or str(error), str(target)) from error
+        raise
     finally:
         temporary.unlink(missing_ok=True)
