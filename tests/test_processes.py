@@ -104,3 +104,35 @@ def test_stopped_background_work_leaves_no_helper(two_cores: None) -> None:
     before = _children()
     Shared(square_and_pid, list(range(10)), in_background=True).stop()
     assert _children() == before
+
+
+def abort_on_three(number: int) -> int:
+    if number == 3:
+        os.abort()  # what a native reader does when it cannot allocate
+    return number
+
+
+def allocate_on_three(number: int) -> int:
+    if number == 3:
+        return len(bytearray(8 * 2**30))  # beyond the isolated helpers' limit
+    return number
+
+
+@pytest.mark.parametrize("work", [abort_on_three, allocate_on_three])
+def test_isolated_work_survives_an_item_that_kills_its_helper(two_cores: None, work) -> None:
+    answers = map_shared(work, list(range(10)), crashed=lambda number: -number)
+    assert answers == [0, 1, 2, -3, 4, 5, 6, 7, 8, 9]
+
+
+def test_isolated_work_is_never_done_here(two_cores: None) -> None:
+    answers = map_shared(square_and_pid, list(range(10)), crashed=lambda number: None)
+    assert [square for square, _ in answers] == [n * n for n in range(10)]
+    assert os.getpid() not in {pid for _, pid in answers}
+
+
+def test_isolated_work_is_done_here_when_no_helper_can_start(
+    two_cores: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(processes, "_HELPER", "raise SystemExit(3)")
+    answers = map_shared(square_and_pid, list(range(10)), crashed=lambda number: None)
+    assert answers == [(n * n, os.getpid()) for n in range(10)]

@@ -18,7 +18,13 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from bantuan_iuran.ingest.cells import INPUT_SUFFIXES, Sheet, UnreadableFile, read_sheets
+from bantuan_iuran.ingest.cells import (
+    INPUT_SUFFIXES,
+    ISOLATED_SUFFIXES,
+    Sheet,
+    UnreadableFile,
+    read_sheets,
+)
 from bantuan_iuran.ingest.formats import known_format
 from bantuan_iuran.ingest.headers import user_header_fields
 from bantuan_iuran.ingest.layout import Layout, LayoutProblem, cell_at, find_layout
@@ -32,7 +38,7 @@ from bantuan_iuran.ingest.rows import Block, RowCall, name_text, read_table
 from bantuan_iuran.ingest.village import VillageMatch, identify_village
 from bantuan_iuran.nik import mask_numbers
 from bantuan_iuran.normalize import split_place_date, split_rt_rw
-from bantuan_iuran.processes import map_shared
+from bantuan_iuran.processes import ISOLATED_MEMORY, map_shared
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -138,15 +144,18 @@ def run_ingest(
 
     from bantuan_iuran.schemas import DroppedRows, IngestedRows, IngestLog
 
+    read = partial(
+        ingest_file, user_fields=user_header_fields(settings.headers), overrides=settings.layouts
+    )
+    # .xls and .ods readers have no guard against a file that makes them abort: those files
+    # are read by helpers alone, so one of them can only fail itself.
     per_file = map_shared(
-        partial(
-            ingest_file,
-            user_fields=user_header_fields(settings.headers),
-            overrides=settings.layouts,
-        ),
+        read,
         files,
         weights=[_size(source.path) for source in files],
         on_result=on_file,
+        crashed=_crashed,
+        isolate=lambda source: source.path.suffix.lower() in ISOLATED_SUFFIXES,
     )
     results = [result for file_results in per_file for result in file_results]
     rows = [row for r in results for row in r.rows]
@@ -212,6 +221,15 @@ def ingest_file(
         message = f"no sheet has a table with a NIK and a name column (sheets: {names})"
         return [_failed(source, "", message, hint)]
     return results
+
+
+def _crashed(source: SourceFile) -> list[_SheetResult]:
+    """A file its reader died on (an abort, or more memory than any village file needs)."""
+    message = (
+        "the reader stopped on this file (it crashed or needed more than "
+        f"{ISOLATED_MEMORY // 2**30} GB of memory); save it again as .xlsx and send it anew"
+    )
+    return [_failed(source, "", message)]
 
 
 def _failed(source: SourceFile, sheet: str, message: str, hint: str = "") -> _SheetResult:

@@ -21,6 +21,9 @@ SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 # Text exports: CSV from Excel (`,` or `;`), DTKS/SIKS-NG (`|`), tab-separated copies.
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 INPUT_SUFFIXES = SPREADSHEET_SUFFIXES + CSV_SUFFIXES
+# Formats whose native reader this module cannot check before it runs (check_zip_container
+# guards .xlsx): read in a helper process only (ingest/__init__.py).
+ISOLATED_SUFFIXES = (".xls", ".ods")
 
 
 # A village list is a few megabytes unpacked; anything near these limits is hostile or broken.
