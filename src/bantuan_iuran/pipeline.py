@@ -51,7 +51,9 @@ def ingest_stage(
         raise InputError(f"Not found: {', '.join(missing)}")
     files = find_source_files(sources, workdir)
     if not files:
-        raise InputError("No .xlsx, .xlsm, .xls, .ods or .csv files found in the sources given.")
+        raise InputError(
+            "No village files (.xlsx, .xlsm, .xls, .ods, .csv, .txt, .tsv) in the sources given."
+        )
     on_start(len(files))
     record = _start(workdir, "ingest", settings)
     result = run_ingest(files, settings, on_file=on_file)

@@ -295,7 +295,7 @@ def ingest_sheet(
                 header_row=found.header_row,
                 message=message,
                 hint=hint,
-            )  # fmt: skip
+            )
         )
     blocks, calls = read_table(sheet.rows, found, user_fields, redetect=override is None)
     return _sheet_rows(source, sheet, blocks, calls)
