@@ -232,3 +232,13 @@ def test_a_budget_that_is_not_whole_rupiah_is_a_usage_error(tmp_path: Path, budg
     result = runner.invoke(app, ["report", "-w", str(tmp_path), "--budget", budget])
     assert result.exit_code == 2
     assert "not a whole amount of rupiah" in screen_text(result.output)
+
+
+def test_a_config_typo_is_exit_2_with_a_did_you_mean(tmp_path: Path) -> None:
+    config = tmp_path / "bantuan.toml"
+    config.write_text("[programme]\nyaer = 2027\n", "utf-8")
+    result = runner.invoke(
+        app, ["ingest", str(SAMPLE / "desa" / "PULE"), "-w", str(tmp_path / "w"), "-c", str(config)]
+    )
+    assert result.exit_code == 2
+    assert "Unknown config key `programme.yaer`. Did you mean `year`?" in screen_text(result.output)
