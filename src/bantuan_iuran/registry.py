@@ -371,8 +371,9 @@ class NikQuality:
             )
         if self.scientific:
             raise InputError(
-                f"{where} has {self.scientific:,} NIKs in scientific notation (3.50301E+15; "
-                f"{self._shown()}): it was saved from Excel with NIKs as numbers, digits are lost.",
+                f"{where} has {self.scientific:,} NIKs written as numbers in scientific notation "
+                f"(3.50301E+15; {self._shown()}): the file was saved with the NIK column as "
+                "numbers (by Excel, mostly), and digits are lost.",
                 hint="Ask for the file as CSV or Parquet with the NIK column as text.",
             )
         readable = self.rows - self.unreadable
