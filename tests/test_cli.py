@@ -109,7 +109,7 @@ def test_report_and_run_from_a_config_file(tmp_path: Path) -> None:
     selected = pd.read_csv(report / "eligible_2027.csv", dtype=str)
     waiting = pd.read_csv(report / "cadangan_2027.csv", dtype=str)
     assert len(selected) == 20_000_000 // 201_600
-    assert "x 12 months x Rp 16,800 = Rp 19,958,400" in result.output.replace("\n", " ")
+    assert "x 12 months x Rp 16.800 = Rp 19.958.400" in screen_text(result.output)
     validated = pd.read_csv(tmp_path / "work" / "validated.csv", dtype=str)
     assert len(selected) + len(waiting) == (validated["status"] == "eligible").sum()
     assert not re.search(r"\d{12,}", result.output)
@@ -224,7 +224,7 @@ def test_budget_as_indonesians_write_it(tmp_path: Path, budget: str) -> None:
     result = runner.invoke(app, ["report", "-w", str(work), "--year", "2027", "--budget", budget])
     assert result.exit_code == 0, result.output
     # Rp 30,000,000 / (Rp 16,800 x 12 months) = 148.8: 148 people.
-    assert "The budget of Rp 30,000,000 covers 148 of the" in screen_text(result.output)
+    assert "The budget of Rp 30.000.000 covers 148 of the" in screen_text(result.output)
 
 
 @pytest.mark.parametrize("budget", ["-1000000", "2100000000.5", "banyak"])

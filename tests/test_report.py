@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import heapq
+import re
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 
 from bantuan_iuran.config import Premium, Rate, load_settings
 from bantuan_iuran.errors import ConfigError
+from bantuan_iuran.money import terbilang
 from bantuan_iuran.pipeline import ReportOptions, report_stage
 from bantuan_iuran.report import run_report
 from bantuan_iuran.report.costs import monthly_premium, premium_schedule, yearly_premium
@@ -169,7 +171,7 @@ def test_decree_attachment_has_text_niks_grouping_and_totals(reported) -> None:
     work, report = reported
     sheet = openpyxl.load_workbook(work / "report" / "lampiran_sk_2027.xlsx")["Lampiran"]
     rows = list(sheet.iter_rows(values_only=True))
-    people = [r for r in rows[4:] if isinstance(r[0], str) and r[0].isdigit()]
+    people = [r for r in rows[7:] if isinstance(r[0], str) and r[0].isdigit()]
     assert len(people) == len(report.selected)
     assert [int(r[0]) for r in people] == list(range(1, len(people) + 1))
     assert all(isinstance(r[1], str) and len(r[1]) == 16 for r in people)
@@ -177,8 +179,31 @@ def test_decree_attachment_has_text_niks_grouping_and_totals(reported) -> None:
     assert grand[10] == report.total
     assert any(r[0] and str(r[0]).startswith("KECAMATAN ") for r in rows)
     assert sheet.page_setup.orientation == "landscape"
-    assert sheet.print_title_rows == "$4:$4"
+    assert sheet.print_title_rows == "$7:$7"
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_decree_attachment_is_a_document_to_sign(reported) -> None:
+    """Identification at the top (dotted blanks when the config gives none), page numbers on
+    every page, the total in words and the signature block under it, RT/RW padded."""
+    from bantuan_iuran.report.workbooks import BLANK
+
+    work, report = reported
+    sheet = openpyxl.load_workbook(work / "report" / "lampiran_sk_2027.xlsx")["Lampiran"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert [r[1:3] for r in rows[2:5]] == [
+        ("Nomor", f": {BLANK}"),
+        ("Tanggal", f": {BLANK}"),
+        ("Tentang", ": Penerima Bantuan Iuran Jaminan Sosial Ketenagakerjaan bagi Pekerja Rentan"),
+    ]
+    assert sheet.oddFooter.center.text == "Halaman &P dari &N"
+    grand = next(i for i, r in enumerate(rows) if str(r[2] or "").startswith("JUMLAH SELURUHNYA"))
+    assert rows[grand + 1][2] == f"Terbilang: {terbilang(report.total)}"
+    signature = [r[8] for r in rows[grand + 2 :] if r[8]]
+    assert signature == [f"Trenggalek, {BLANK}", "BUPATI TRENGGALEK", f"( {BLANK} )"]
+    people = [r for r in rows[7:] if isinstance(r[0], str) and r[0].isdigit()]
+    assert all(re.fullmatch(r"\d{3}/\d{3}", r[7]) for r in people if r[7])
+    assert all(r[3] == r[3].upper() for r in people)
 
 
 def test_summary_workbook_agrees_with_the_csv_and_has_charts(reported) -> None:

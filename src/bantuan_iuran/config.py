@@ -74,6 +74,7 @@ class Settings:
     registry_columns: dict[str, tuple[str, ...]]
     enrolled_columns: dict[str, tuple[str, ...]]
     layouts: tuple[LayoutOverride, ...] = ()
+    decree: Decree = field(default_factory=lambda: Decree())
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
 
@@ -152,6 +153,7 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
         registry_columns=_alias_table(config.registry_columns),
         enrolled_columns=_alias_table(config.enrolled_columns),
         layouts=parse_overrides(data.get("layout", [])),
+        decree=config.decree,
         raw=data,
     )
     _check(settings)
@@ -265,6 +267,18 @@ class MatchingTable(_Table):
     name_min_similarity: float = Field(gt=0, le=100)
 
 
+class Decree(_Table):
+    """The decree's identification and its signatory; empty values print as dotted blanks."""
+
+    nomor: str = ""
+    tanggal: str = ""
+    tentang: str = ""
+    tempat: str = ""
+    jabatan: str = ""
+    nama: str = ""
+    nip: str = ""
+
+
 class RunTable(_Table):
     """The scheduled job's inputs (cli.py reads them; paths are relative to the file)."""
 
@@ -285,6 +299,7 @@ class ConfigFile(_Table):
     programme: ProgrammeTable
     premium: PremiumTable
     matching: MatchingTable
+    decree: Decree = Decree()
     headers: dict[str, Names]
     registry_columns: dict[str, Names]
     enrolled_columns: dict[str, Names]

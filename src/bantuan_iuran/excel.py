@@ -61,7 +61,8 @@ def print_landscape(sheet, header_row: int) -> None:
     sheet.set_paper(9)  # A4
     sheet.repeat_rows(header_row)
     sheet.fit_to_pages(1, 0)
-    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    sheet.set_footer("&CHalaman &P dari &N", {"margin": 0.25})
 
 
 def list_layout(

@@ -319,7 +319,9 @@ def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> R
     out = ensure_private_dir(workdir / REPORT)
     year = options.year
     write_csv(eligible_list(report.selected, report.has_previous), out / f"eligible_{year}.csv")
-    write_decree_attachment(report, out / f"lampiran_sk_{year}.xlsx", options.regency)
+    write_decree_attachment(
+        report, out / f"lampiran_sk_{year}.xlsx", options.regency, settings.decree
+    )
     write_summary_workbook(report, out / f"ringkasan_{year}.xlsx")
     write_csv(report.villages, out / f"ringkasan_{year}.csv")
     write_csv(kecamatan_totals(report.villages), out / f"ringkasan_kecamatan_{year}.csv")

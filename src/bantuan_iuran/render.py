@@ -12,6 +12,7 @@ from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from bantuan_iuran.money import rupiah, thousands
 from bantuan_iuran.nik import mask_numbers
 
 console = Console(stderr=False, highlight=False)
@@ -121,10 +122,6 @@ def counts_table(title: str, counts: pd.DataFrame, total: bool = True) -> None:
     console.print(table)
 
 
-def rupiah(amount: int) -> str:
-    return f"Rp {amount:,}"
-
-
 def report_totals(report) -> None:
     """The year's totals, with the formula they come from."""
     table = Table(title=f"Premium {report.year}", show_header=False)
@@ -132,27 +129,30 @@ def report_totals(report) -> None:
     table.add_column("value", justify="right")
     monthly = report.flat_monthly
     per_month = rupiah(monthly) if monthly is not None else "varies by month"
-    table.add_row("Eligible people", f"{report.eligible_count:,}")
+    table.add_row("Eligible people", thousands(report.eligible_count))
     table.add_row("Months paid", str(report.months))
     table.add_row("Premium a person a month", per_month)
     table.add_row("Premium a person for the year", rupiah(report.per_person))
     if report.budget is not None:
         table.add_row("Budget", rupiah(report.budget))
-        table.add_row("Waiting list (budget too small)", f"{len(report.waiting):,}")
+        table.add_row("Waiting list (budget too small)", thousands(len(report.waiting)))
     table.add_section()
     people = len(report.selected)
     formula = (
-        f"{people:,} people x {report.months} months x {per_month} = {rupiah(report.total)}"
+        f"{thousands(people)} people x {report.months} months x {per_month} = "
+        f"{rupiah(report.total)}"
         if monthly is not None
-        else f"{people:,} people x {rupiah(report.per_person)} a year = {rupiah(report.total)}"
+        else f"{thousands(people)} people x {rupiah(report.per_person)} a year = "
+        f"{rupiah(report.total)}"
     )
     table.add_row("[bold]Total for the year[/bold]", f"[bold]{rupiah(report.total)}[/bold]")
     console.print(table)
     console.print(f"[bold]{formula}[/bold]", soft_wrap=True)
     if report.budget is not None and len(report.waiting):
         console.print(
-            f"The budget of {rupiah(report.budget)} covers {people:,} of the "
-            f"{report.eligible_count:,} eligible people; {len(report.waiting):,} are on the "
+            f"The budget of {rupiah(report.budget)} covers {thousands(people)} of the "
+            f"{thousands(report.eligible_count)} eligible people; {thousands(len(report.waiting))} "
+            "are on the "
             f"waiting list (cadangan_{report.year}.csv), in priority order.",
             soft_wrap=True,
         )

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from bantuan_iuran.config import Decree
 from bantuan_iuran.excel import (
     WorkbookJob,
     list_layout,
@@ -19,12 +20,15 @@ from bantuan_iuran.excel import (
     write_workbook,
 )
 from bantuan_iuran.frames import records
+from bantuan_iuran.money import terbilang, thousands
+from bantuan_iuran.normalize import normalize_rt
 from bantuan_iuran.reasons import INELIGIBLE, REASONS
 from bantuan_iuran.report import ReportResult
 
 _MONTHS = "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"
 MONTH_NAMES = _MONTHS.split()
 
+_SIGNATURE_COLUMN = 8  # the signature block sits under the right-hand columns
 _PERSON_COLUMNS = (
     ("No", 6),
     ("NIK", 19),
@@ -56,25 +60,63 @@ _DECREE_FIELDS = [
 ]  # fmt: skip
 
 
-def write_decree_attachment(report: ReportResult, path: Path, regency: str) -> None:
-    """Numbered rows grouped by kecamatan and desa, subtotals and a grand total, print-ready."""
+# A value the config leaves empty prints as a place to fill in by hand, never as nothing.
+BLANK = "...................................."
+_HEADER_ROW = 6
+
+
+def write_decree_attachment(report: ReportResult, path: Path, regency: str, decree: Decree) -> None:
+    """The decree's attachment: its identification, numbered rows grouped by kecamatan and desa
+    with subtotals, the grand total in figures and in words, and the signature block."""
     heading = (
         f"LAMPIRAN KEPUTUSAN BUPATI {regency.upper()}",
         "DAFTAR PENERIMA BANTUAN IURAN JAMINAN SOSIAL KETENAGAKERJAAN (BPJS KETENAGAKERJAAN) "
         f"TAHUN {report.year}, PERIODE {period_text(report).upper()}",
     )
+    identification = (
+        ("Nomor", decree.nomor or BLANK),
+        ("Tanggal", decree.tanggal or BLANK),
+        ("Tentang", decree.tentang or BLANK),
+    )
     # `selected` is in kecamatan, desa, file order: the groups below are contiguous.
     people = records(report.selected, _DECREE_FIELDS)
-    write_workbook(WorkbookJob(path, _decree_layout, (heading, people)))
+    closing = _closing(report, decree)
+    job = WorkbookJob(path, _decree_layout, (heading, identification, people, closing))
+    write_workbook(job)
 
 
-def _decree_layout(workbook, styles, heading: tuple[str, str], people: list[dict]) -> None:
+def _closing(report: ReportResult, decree: Decree) -> list[str]:
+    """Under the grand total: the amount in words, then who signs, where and when."""
+    return [
+        f"Terbilang: {terbilang(report.total)}",
+        "",
+        f"{decree.tempat or BLANK}, {decree.tanggal or BLANK}",
+        decree.jabatan or BLANK,
+        "",
+        "",
+        "",
+        decree.nama or f"( {BLANK} )",
+        f"NIP. {decree.nip}" if decree.nip else "",
+    ]
+
+
+def _decree_layout(
+    workbook,
+    styles,
+    heading: tuple[str, str],
+    identification: tuple[tuple[str, str], ...],
+    people: list[dict],
+    closing: list[str],
+) -> None:
     sheet = workbook.add_worksheet("Lampiran")
     sheet.write_string(0, 0, heading[0], styles["title"])
     sheet.write_string(1, 0, heading[1], styles["subtitle"])
-    write_text_row(sheet, 3, [c for c, _ in _PERSON_COLUMNS], styles["header"])
-    sheet.set_row(3, 30)
-    row, number = 4, 0
+    for offset, (label, value) in enumerate(identification, start=2):
+        sheet.write_string(offset, 1, label, styles["text"])
+        sheet.write_string(offset, 2, f": {value}", styles["text"])
+    write_text_row(sheet, _HEADER_ROW, [c for c, _ in _PERSON_COLUMNS], styles["header"])
+    sheet.set_row(_HEADER_ROW, 30)
+    row, number = _HEADER_ROW + 1, 0
     for kecamatan, kecamatan_group in groupby(people, key=itemgetter("kecamatan")):
         in_kecamatan = list(kecamatan_group)
         sheet.write_string(row, 0, f"KECAMATAN {kecamatan.upper()}", styles["bold"])
@@ -89,10 +131,14 @@ def _decree_layout(workbook, styles, heading: tuple[str, str], people: list[dict
                 row += 1
             row = _total_row(sheet, row, f"Jumlah Desa {desa}", in_desa, styles)
         row = _total_row(sheet, row, f"Jumlah Kecamatan {kecamatan}", in_kecamatan, styles)
-    _total_row(sheet, row, "JUMLAH SELURUHNYA", people, styles)
+    row = _total_row(sheet, row, "JUMLAH SELURUHNYA", people, styles)
+    sheet.write_string(row, 2, closing[0], styles["bold"])
+    for offset, line in enumerate(closing[1:], start=row + 1):
+        if line:
+            sheet.write_string(offset, _SIGNATURE_COLUMN, line, styles["text"])
     set_widths(sheet, [w for _, w in _PERSON_COLUMNS])
-    sheet.freeze_panes(4, 0)
-    print_landscape(sheet, 3)
+    sheet.freeze_panes(_HEADER_ROW + 1, 0)
+    print_landscape(sheet, _HEADER_ROW)
 
 
 def _person_row(sheet, row: int, number: int, person: dict[str, Any], styles) -> None:
@@ -103,11 +149,11 @@ def _person_row(sheet, row: int, number: int, person: dict[str, Any], styles) ->
             number,
             person["nik"],
             person["name"],
-            person["birth_place"],
+            person["birth_place"].upper(),
             _date_id(person["birth_date"]),
             person["sex"],
             person["address"],
-            "/".join(filter(None, [person["rt"], person["rw"]])),
+            rt_rw(person["rt"], person["rw"]),
         ],
         styles["text"],
     )
@@ -117,9 +163,14 @@ def _person_row(sheet, row: int, number: int, person: dict[str, Any], styles) ->
 
 def _total_row(sheet, row: int, label: str, people: list[dict[str, Any]], styles) -> int:
     total = sum(int(person["premium_total"]) for person in people)
-    sheet.write_string(row, 2, f"{label}: {len(people):,} orang".replace(",", "."), styles["bold"])
+    sheet.write_string(row, 2, f"{label}: {thousands(len(people))} orang", styles["bold"])
     sheet.write_number(row, 10, total, styles["bold_number"])
     return row + 1
+
+
+def rt_rw(rt: str, rw: str) -> str:
+    """'2', '04' -> '002/004': RT and RW as three digits each, however they were written."""
+    return "/".join(filter(None, [normalize_rt(rt), normalize_rt(rw)]))
 
 
 def _date_id(iso: str) -> str:
