@@ -41,6 +41,9 @@ def formats(workbook: xlsxwriter.Workbook) -> dict[str, Any]:
         "number": workbook.add_format({"border": 1, "valign": "top", "num_format": "#,##0"}),
         "bold_number": workbook.add_format({"bold": True, "border": 1, "num_format": "#,##0"}),
         "bold": workbook.add_format({"bold": True, "border": 1}),
+        # Text around a table (a decree's identification, a signature): no border, no wrap.
+        "plain": workbook.add_format({}),
+        "plain_bold": workbook.add_format({"bold": True}),
     }
 
 

@@ -112,8 +112,8 @@ def _decree_layout(
     sheet.write_string(0, 0, heading[0], styles["title"])
     sheet.write_string(1, 0, heading[1], styles["subtitle"])
     for offset, (label, value) in enumerate(identification, start=2):
-        sheet.write_string(offset, 1, label, styles["text"])
-        sheet.write_string(offset, 2, f": {value}", styles["text"])
+        sheet.write_string(offset, 1, label, styles["plain"])
+        sheet.write_string(offset, 2, f": {value}", styles["plain"])
     write_text_row(sheet, _HEADER_ROW, [c for c, _ in _PERSON_COLUMNS], styles["header"])
     sheet.set_row(_HEADER_ROW, 30)
     row, number = _HEADER_ROW + 1, 0
@@ -132,10 +132,10 @@ def _decree_layout(
             row = _total_row(sheet, row, f"Jumlah Desa {desa}", in_desa, styles)
         row = _total_row(sheet, row, f"Jumlah Kecamatan {kecamatan}", in_kecamatan, styles)
     row = _total_row(sheet, row, "JUMLAH SELURUHNYA", people, styles)
-    sheet.write_string(row, 2, closing[0], styles["bold"])
+    sheet.write_string(row, 2, closing[0], styles["plain_bold"])
     for offset, line in enumerate(closing[1:], start=row + 1):
         if line:
-            sheet.write_string(offset, _SIGNATURE_COLUMN, line, styles["text"])
+            sheet.write_string(offset, _SIGNATURE_COLUMN, line, styles["plain"])
     set_widths(sheet, [w for _, w in _PERSON_COLUMNS])
     sheet.freeze_panes(_HEADER_ROW + 1, 0)
     print_landscape(sheet, _HEADER_ROW)
