@@ -78,7 +78,8 @@ class Shared(Generic[Item, Result]):
         if (in_background and spare and items) or isolated:
             helpers = max(helpers, 1)  # someone other than this process
         mine = 0 if in_background and helpers else 1
-        if mine and isolated and len(isolated) == len(items):
+        if mine and isolated and len(isolated) == len(items):  # nothing for this process: a
+            # helper for every core instead
             helpers, mine = max(helpers, min(spare + 1, len(items) // MIN_SHARE)), 0
         shares = _shares(weights or [1] * len(items), mine + helpers, isolated if mine else set())
         self.own_share = shares[0] if mine else []
