@@ -30,3 +30,15 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("batch")
     generate_sample(out, seed=7, villages=24, applicants=2400, registry_size=40000)
     return out
+
+
+@pytest.fixture(scope="session")
+def reported(batch: Path, settings: Settings, tmp_path_factory) -> tuple[Path, object]:
+    """The batch through ingest, validate and report: the work folder and the report."""
+    from bantuan_iuran.pipeline import ReportOptions, ingest_stage, report_stage, validate_stage
+
+    work = tmp_path_factory.mktemp("work")
+    ingest_stage([batch / "desa"], work, settings)
+    validate_stage(work, batch / "dukcapil.parquet", batch / "peserta_aktif.csv", settings)
+    report = report_stage(work, ReportOptions(year=2027), settings).report
+    return work, report

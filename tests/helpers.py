@@ -66,3 +66,38 @@ def ingested_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
 def screen_text(output: str) -> str:
     """What a command printed, as one line of words: panel borders and line wraps removed."""
     return " ".join(output.replace("│", " ").replace("╭", " ").replace("╰", " ").split())
+
+
+def cell_overflows(sheet) -> list[str]:
+    """Cells of an openpyxl sheet whose text is wider than their column (or merged range),
+    measured in Helvetica (reportlab's own metrics, not the font the code sized with) at the
+    cell's font size, on one line or, for wrapped cells, on the lines the row's height holds."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from bantuan_iuran.excel import column_points
+
+    merged = {r.start_cell.coordinate: r for r in sheet.merged_cells.ranges}
+    letters = {}
+    problems = []
+    for row in sheet.iter_rows():
+        for cell in row:
+            if not isinstance(cell.value, str) or not cell.value or cell.font is None:
+                continue
+            if cell.border.left.style is None and cell.coordinate not in merged:
+                continue  # text around the table (titles, signature) may run on
+            span = merged.get(cell.coordinate)
+            columns = range(span.min_col, span.max_col + 1) if span else [cell.column]
+            width = 0.0
+            for column in columns:
+                letter = letters.setdefault(column, cell.parent.cell(1, column).column_letter)
+                dimension = sheet.column_dimensions[letter]
+                # openpyxl reads back the width with xlsxwriter's padding (+0.71) added
+                width += column_points(max((dimension.width or 8.43) - 0.71, 0))
+            size = cell.font.sz or 11
+            font = "Helvetica-Bold" if cell.font.b else "Helvetica"
+            height = sheet.row_dimensions[cell.row].height or 15
+            lines = max(1, int(height // (size * 1.3))) if cell.alignment.wrap_text else 1
+            needed = stringWidth(cell.value, font, size) / lines
+            if needed > width - 2:
+                problems.append(f"{cell.coordinate} {cell.value!r}: {needed:.0f} > {width:.0f} pt")
+    return problems

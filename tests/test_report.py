@@ -8,7 +8,6 @@ import re
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -18,8 +17,6 @@ from hypothesis import strategies as st
 
 from bantuan_iuran.config import Premium, Rate, load_settings
 from bantuan_iuran.errors import ConfigError
-from bantuan_iuran.money import terbilang
-from bantuan_iuran.pipeline import ReportOptions, report_stage
 from bantuan_iuran.report import run_report
 from bantuan_iuran.report.costs import monthly_premium, premium_schedule, yearly_premium
 from bantuan_iuran.report.selection import priority_order
@@ -142,17 +139,6 @@ def test_budget_below_the_cost_selects_by_priority_and_waits_the_rest() -> None:
     assert result.villages["needs_fix"].tolist() == [1, 0]
 
 
-@pytest.fixture(scope="module")
-def reported(batch: Path, tmp_path_factory) -> tuple[Path, object]:
-    from bantuan_iuran.pipeline import ingest_stage, validate_stage
-
-    work = tmp_path_factory.mktemp("work")
-    ingest_stage([batch / "desa"], work, SETTINGS)
-    validate_stage(work, batch / "dukcapil.parquet", batch / "peserta_aktif.csv", SETTINGS)
-    report = report_stage(work, ReportOptions(year=2027), SETTINGS).report
-    return work, report
-
-
 def test_eligible_list_is_exactly_the_eligible_rows_and_costs_people_x_months_x_rate(
     reported,
 ) -> None:
@@ -167,49 +153,10 @@ def test_eligible_list_is_exactly_the_eligible_rows_and_costs_people_x_months_x_
     assert not (work / "report" / "cadangan_2027.csv").exists()
 
 
-def test_decree_attachment_has_text_niks_grouping_and_totals(reported) -> None:
-    work, report = reported
-    sheet = openpyxl.load_workbook(work / "report" / "lampiran_sk_2027.xlsx")["Lampiran"]
-    rows = list(sheet.iter_rows(values_only=True))
-    people = [r for r in rows[7:] if isinstance(r[0], str) and r[0].isdigit()]
-    assert len(people) == len(report.selected)
-    assert [int(r[0]) for r in people] == list(range(1, len(people) + 1))
-    assert all(isinstance(r[1], str) and len(r[1]) == 16 for r in people)
-    grand = next(r for r in rows if r[2] and str(r[2]).startswith("JUMLAH SELURUHNYA"))
-    assert grand[10] == report.total
-    assert any(r[0] and str(r[0]).startswith("KECAMATAN ") for r in rows)
-    assert sheet.page_setup.orientation == "landscape"
-    assert sheet.print_title_rows == "$7:$7"
-    assert sheet.sheet_properties.pageSetUpPr.fitToPage
-
-
-def test_decree_attachment_is_a_document_to_sign(reported) -> None:
-    """Identification at the top (dotted blanks when the config gives none), page numbers on
-    every page, the total in words and the signature block under it, RT/RW padded."""
-    from bantuan_iuran.report.workbooks import BLANK
-
-    work, report = reported
-    sheet = openpyxl.load_workbook(work / "report" / "lampiran_sk_2027.xlsx")["Lampiran"]
-    rows = list(sheet.iter_rows(values_only=True))
-    assert [r[1:3] for r in rows[2:5]] == [
-        ("Nomor", f": {BLANK}"),
-        ("Tanggal", f": {BLANK}"),
-        ("Tentang", ": Penerima Bantuan Iuran Jaminan Sosial Ketenagakerjaan bagi Pekerja Rentan"),
-    ]
-    assert sheet.oddFooter.center.text == "Halaman &P dari &N"
-    grand = next(i for i, r in enumerate(rows) if str(r[2] or "").startswith("JUMLAH SELURUHNYA"))
-    assert rows[grand + 1][2] == f"Terbilang: {terbilang(report.total)}"
-    signature = [r[8] for r in rows[grand + 2 :] if r[8]]
-    assert signature == [f"Trenggalek, {BLANK}", "BUPATI TRENGGALEK", f"( {BLANK} )"]
-    people = [r for r in rows[7:] if isinstance(r[0], str) and r[0].isdigit()]
-    assert all(re.fullmatch(r"\d{3}/\d{3}", r[7]) for r in people if r[7])
-    assert all(r[3] == r[3].upper() for r in people)
-
-
 def test_summary_workbook_agrees_with_the_csv_and_has_charts(reported) -> None:
     work, report = reported
     workbook = openpyxl.load_workbook(work / "report" / "ringkasan_2027.xlsx")
-    per_desa = list(workbook["Per Desa"].iter_rows(min_row=4, values_only=True))
+    per_desa = list(workbook["Per Desa"].iter_rows(min_row=5, values_only=True))
     with open(work / "report" / "ringkasan_2027.csv", encoding="utf-8-sig") as handle:
         table = list(csv.DictReader(handle))
     assert len(per_desa) == len(table) + 1  # and the total row
@@ -217,6 +164,28 @@ def test_summary_workbook_agrees_with_the_csv_and_has_charts(reported) -> None:
     assert per_desa[-1][-1] == sum(int(r["premium"]) for r in table) == report.total
     assert per_desa[-1][3] == sum(int(r["proposed"]) for r in table)
     assert len(workbook["Per Kecamatan"]._charts) == 2
+    assert len(workbook["Per Desa"]._charts) == 1
+
+
+def test_summary_speaks_indonesian_with_dots_and_charts_in_table_order(reported) -> None:
+    from bantuan_iuran.excel import AXIS_FORMAT
+    from helpers import cell_overflows
+
+    work, _ = reported
+    workbook = openpyxl.load_workbook(work / "report" / "ringkasan_2027.xlsx")
+    for sheet in workbook.worksheets:
+        headers = [c.value for c in sheet[4]]
+        assert "Sudah peserta aktif" in headers and "Meninggal dunia" in headers
+        assert not any(re.fullmatch(r"[A-Z_]{4,}", str(h)) for h in headers)  # no codes
+        assert "Tidak memenuhi syarat, karena:" in [c.value for c in sheet[3]]
+        assert cell_overflows(sheet) == []
+        assert sheet.oddFooter.center.text == "Halaman &P dari &N"
+        total = sheet.cell(sheet.max_row, sheet.max_column)
+        assert total.number_format.startswith('#"."000')
+        for chart in sheet._charts:
+            # openpyxl calls the category axis x; a bar chart draws it upright
+            assert chart.x_axis.scaling.orientation == "maxMin"  # top bar = first table row
+            assert chart.y_axis.numFmt.formatCode == AXIS_FORMAT
 
 
 def test_the_decree_names_people_as_the_registry_does(reported) -> None:

@@ -4,6 +4,7 @@ stays inert), and a few formats used throughout."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,24 +28,69 @@ def new_workbook(path: Path) -> xlsxwriter.Workbook:
     return xlsxwriter.Workbook(str(path), _OPTIONS)
 
 
-def formats(workbook: xlsxwriter.Workbook) -> dict[str, Any]:
-    return {
-        "title": workbook.add_format({"bold": True, "font_size": 13}),
-        "subtitle": workbook.add_format({"italic": True, "font_color": "#444444"}),
-        "header": workbook.add_format(
-            {"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"}
-        ),
-        "text": workbook.add_format({"border": 1, "valign": "top", "text_wrap": True}),
-        "differs": workbook.add_format(
-            {"border": 1, "valign": "top", "text_wrap": True, "bg_color": "#FFF2CC"}
-        ),
-        "number": workbook.add_format({"border": 1, "valign": "top", "num_format": "#,##0"}),
-        "bold_number": workbook.add_format({"bold": True, "border": 1, "num_format": "#,##0"}),
-        "bold": workbook.add_format({"bold": True, "border": 1}),
-        # Text around a table (a decree's identification, a signature): no border, no wrap.
-        "plain": workbook.add_format({}),
-        "plain_bold": workbook.add_format({"bold": True}),
-    }
+class Styles(dict):
+    """The shared formats by name, and number formats made on demand."""
+
+    def __init__(self, workbook: xlsxwriter.Workbook, named: dict[str, Any]) -> None:
+        super().__init__(named)
+        self.workbook = workbook
+
+    def number(self, value: int, bold: bool = False):
+        """A format that shows `value` with dots between thousands in every locale."""
+        key = (dotted_format(value), bold)
+        if key not in self:
+            look = {"num_format": key[0], "border": 1, "valign": "top", "bold": bold}
+            self[key] = self.workbook.add_format(look)
+        return self[key]
+
+
+def dotted_format(value: int) -> str:
+    """A number format with the dots written in, one group per thousand: '#,##0' shows the
+    reader's own separator, and an Indonesian reading 16,800 sees sixteen point eight. The
+    cell stays a number (sums, sorting); the format fits the value it was written with.
+
+    >>> dotted_format(16800), dotted_format(2016000000), dotted_format(619)
+    ('#"."000', '#"."000"."000"."000', '0')
+    """
+    groups = (len(str(abs(int(value)))) - 1) // 3
+    return "#" + '"."000' * groups if groups else "0"
+
+
+# A chart axis takes one format for all its ticks: exact up to 999.999.999.
+AXIS_FORMAT = '[<1000]0;[<1000000]#"."000;#"."000"."000'
+
+
+def write_money(sheet, row: int, column: int, value: int, styles: Styles, bold=False) -> None:
+    sheet.write_number(row, column, int(value), styles.number(value, bold))
+
+
+def formats(workbook: xlsxwriter.Workbook) -> Styles:
+    return Styles(
+        workbook,
+        {
+            "title": workbook.add_format({"bold": True, "font_size": 13}),
+            "subtitle": workbook.add_format({"italic": True, "font_color": "#444444"}),
+            "header": workbook.add_format(
+                {
+                    "bold": True,
+                    "bg_color": "#D9E1F2",
+                    "border": 1,
+                    "text_wrap": True,
+                    "valign": "top",
+                }
+            ),
+            "text": workbook.add_format({"border": 1, "valign": "top", "text_wrap": True}),
+            "differs": workbook.add_format(
+                {"border": 1, "valign": "top", "text_wrap": True, "bg_color": "#FFF2CC"}
+            ),
+            "number": workbook.add_format({"border": 1, "valign": "top", "num_format": "#,##0"}),
+            "bold_number": workbook.add_format({"bold": True, "border": 1, "num_format": "#,##0"}),
+            "bold": workbook.add_format({"bold": True, "border": 1}),
+            # Text around a table (a decree's identification, a signature): no border, no wrap.
+            "plain": workbook.add_format({}),
+            "plain_bold": workbook.add_format({"bold": True}),
+        },
+    )
 
 
 def write_text_row(sheet, row: int, values: Sequence[object], cell_format, start: int = 0) -> None:
@@ -53,18 +99,53 @@ def write_text_row(sheet, row: int, values: Sequence[object], cell_format, start
         sheet.write_string(row, column, "" if value is None else str(value), cell_format)
 
 
-def set_widths(sheet, widths: Sequence[int]) -> None:
+def set_widths(sheet, widths: Sequence[float]) -> None:
     for column, width in enumerate(widths):
         sheet.set_column(column, column, width)
 
 
-def print_landscape(sheet, header_row: int) -> None:
-    """Landscape, the header repeated on every page, fitted to the page width."""
+# A column `width` characters wide is width * 7 + 5 pixels (Calibri 11's digit is 7 pixels
+# wide), and a pixel is 3/4 of a point.
+_DIGIT_PX, _EDGE_PX, _PT_PER_PX = 7, 5, 0.75
+CELL_PADDING_PT = 6
+
+
+def column_points(width: float) -> float:
+    """What a column of `width` characters measures, in points, at 100 %."""
+    return (int(width * _DIGIT_PX + 0.5) + _EDGE_PX) * _PT_PER_PX
+
+
+def width_for(points: float) -> float:
+    """The column width (in characters) that holds text `points` wide, with its padding."""
+    pixels = (points + CELL_PADDING_PT) / _PT_PER_PX
+    return math.ceil(max(pixels - _EDGE_PX, 0) / _DIGIT_PX * 10) / 10
+
+
+MARGINS_IN = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.6}
+A4_LANDSCAPE_PT = (842.0, 595.0)
+
+
+def printable_points(landscape: bool = True) -> tuple[float, float]:
+    """Width and height of the printed area of an A4 page inside the margins."""
+    width, height = A4_LANDSCAPE_PT if landscape else A4_LANDSCAPE_PT[::-1]
+    inch = 72
+    return (
+        width - (MARGINS_IN["left"] + MARGINS_IN["right"]) * inch,
+        height - (MARGINS_IN["top"] + MARGINS_IN["bottom"]) * inch,
+    )
+
+
+def print_landscape(sheet, header_row: int, scale: int | None = None) -> None:
+    """Landscape A4, the header repeated on every page, "Halaman x dari y" in the footer; at
+    `scale` per cent (the caller has cut the pages itself) or fitted to the page width."""
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
     sheet.repeat_rows(header_row)
-    sheet.fit_to_pages(1, 0)
-    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    if scale is None:
+        sheet.fit_to_pages(1, 0)
+    else:
+        sheet.set_print_scale(scale)
+    sheet.set_margins(**MARGINS_IN)
     sheet.set_footer("&CHalaman &P dari &N", {"margin": 0.25})
 
 
@@ -75,16 +156,92 @@ def list_layout(
     title: str,
     columns: Sequence[tuple[str, int]],
     rows: Sequence[Sequence[object]],
-) -> None:
-    """One sheet: a title, a header of (name, width) columns, and every row as text."""
+    notes: Sequence[str] = (),
+) -> int:
+    """One sheet: a title and its notes, a header of (name, widest) columns, and every row as
+    text, each column as wide as its values need (up to `widest`, then wrapped, the row made
+    taller). Returns the row under the table."""
     sheet = workbook.add_worksheet(sheet_name)
     sheet.write_string(0, 0, title, styles["title"])
-    write_text_row(sheet, 2, [name for name, _ in columns], styles["header"])
-    for offset, row in enumerate(rows, start=3):
-        write_text_row(sheet, offset, row, styles["text"])
-    set_widths(sheet, [width for _, width in columns])
-    sheet.freeze_panes(3, 0)
-    print_landscape(sheet, 2)
+    for offset, note in enumerate(notes, start=1):
+        sheet.write_string(offset, 0, note, styles["plain"])
+    top = len(notes) + 2
+    texts = [["" if value is None else str(value) for value in row] for row in rows]
+    widths = fitted_widths([name for name, _ in columns], texts, [w for _, w in columns])
+    write_fitted_row(sheet, top, [name for name, _ in columns], widths, styles["header"], True)
+    for offset, row in enumerate(texts, start=top + 1):
+        write_fitted_row(sheet, offset, row, widths, styles["text"])
+    set_widths(sheet, widths)
+    sheet.freeze_panes(top + 1, 0)
+    print_landscape(sheet, top)
+    return top + 1 + len(rows)
+
+
+FONT_SIZE = 11  # xlsxwriter's default (Calibri 11)
+LINE_PT = 15.0
+
+
+def fitted_widths(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widest: Sequence[float],
+    bold_rows: Sequence[Sequence[str]] = (),
+) -> list[float]:
+    """Each column as wide as its widest value (`bold_rows` in bold: totals), but no wider than
+    `widest`, where longer values wrap; never so narrow that its header takes more than two
+    lines or breaks inside a word."""
+    from bantuan_iuran.fonts import text_width
+
+    widths = []
+    for column, header in enumerate(headers):
+        longest = max(
+            [text_width(value, FONT_SIZE) for value in {row[column] for row in rows}]
+            + [text_width(row[column], FONT_SIZE, bold=True) for row in bold_rows],
+            default=0.0,
+        )
+        word = max((text_width(w, FONT_SIZE, bold=True) for w in header.split()), default=0.0)
+        half = text_width(header, FONT_SIZE, bold=True) / 2
+        widths.append(max(min(width_for(longest), widest[column]), width_for(max(word, half))))
+    return widths
+
+
+def wrapped_line_count(text: str, width: float, bold: bool = False) -> int:
+    """How many lines `text` takes in a column `width` characters wide, wrapped between words
+    as a spreadsheet program wraps it."""
+    from bantuan_iuran.fonts import text_width
+
+    room = column_points(width) - CELL_PADDING_PT
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines += 1
+        used = 0.0
+        for word in paragraph.split(" "):
+            size = text_width(word if used == 0 else " " + word, FONT_SIZE, bold)
+            if used and used + size > room:
+                lines += 1
+                size = text_width(word, FONT_SIZE, bold)
+                used = 0.0
+            if size > room:  # a word longer than the column is cut across lines
+                lines += int(size // room)
+                size %= room
+            used += size
+    return lines
+
+
+def write_fitted_row(
+    sheet, row: int, values: Sequence[str], widths: Sequence[float], cell_format, bold=False
+) -> None:
+    """A row of text cells, as tall as its longest wrapped value: spreadsheet programs do not
+    grow a row by themselves when a file sets heights, and a clipped reason helps nobody."""
+    write_text_row(sheet, row, values, cell_format)
+    lines = max(
+        (
+            wrapped_line_count(value, width, bold)
+            for value, width in zip(values, widths, strict=True)
+        ),
+        default=1,
+    )
+    sheet.set_row(row, LINE_PT * lines)
 
 
 @dataclass(frozen=True)

@@ -286,9 +286,10 @@ class ReportOutcome(StageOutcome):
 def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> ReportOutcome:
     from bantuan_iuran.registry import read_nik_list
     from bantuan_iuran.report import run_report
+    from bantuan_iuran.report.decree import decree_document, write_decree_workbook
+    from bantuan_iuran.report.pdf import write_decree_pdf
     from bantuan_iuran.report.workbooks import (
         kecamatan_totals,
-        write_decree_attachment,
         write_people_workbook,
         write_summary_workbook,
     )
@@ -319,9 +320,9 @@ def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> R
     out = ensure_private_dir(workdir / REPORT)
     year = options.year
     write_csv(eligible_list(report.selected, report.has_previous), out / f"eligible_{year}.csv")
-    write_decree_attachment(
-        report, out / f"lampiran_sk_{year}.xlsx", options.regency, settings.decree
-    )
+    decree = decree_document(report, options.regency, settings.decree)
+    write_decree_workbook(decree, out / f"lampiran_sk_{year}.xlsx")
+    write_decree_pdf(decree, out / f"lampiran_sk_{year}.pdf")
     write_summary_workbook(report, out / f"ringkasan_{year}.xlsx")
     write_csv(report.villages, out / f"ringkasan_{year}.csv")
     write_csv(kecamatan_totals(report.villages), out / f"ringkasan_kecamatan_{year}.csv")
