@@ -75,6 +75,7 @@ class Settings:
     enrolled_columns: dict[str, tuple[str, ...]]
     layouts: tuple[LayoutOverride, ...] = ()
     decree: Decree = field(default_factory=lambda: Decree())
+    corrections: Corrections = field(default_factory=lambda: Corrections())
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
 
@@ -154,6 +155,7 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
         enrolled_columns=_alias_table(config.enrolled_columns),
         layouts=parse_overrides(data.get("layout", [])),
         decree=config.decree,
+        corrections=config.corrections,
         raw=data,
     )
     _check(settings)
@@ -279,6 +281,14 @@ class Decree(_Table):
     nip: str = ""
 
 
+class Corrections(_Table):
+    """The cover text of the villages' correction forms: by when, to whom, whom to ask."""
+
+    batas_waktu: str = ""
+    kirim_ke: str = ""
+    kontak: str = ""
+
+
 class RunTable(_Table):
     """The scheduled job's inputs (cli.py reads them; paths are relative to the file)."""
 
@@ -300,6 +310,7 @@ class ConfigFile(_Table):
     premium: PremiumTable
     matching: MatchingTable
     decree: Decree = Decree()
+    corrections: Corrections = Corrections()
     headers: dict[str, Names]
     registry_columns: dict[str, Names]
     enrolled_columns: dict[str, Names]

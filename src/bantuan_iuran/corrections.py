@@ -1,46 +1,94 @@
-"""The correction workbooks sent back to villages (perbaikan/<KECAMATAN>/<DESA>.xlsx).
+"""The correction forms sent back to villages (perbaikan/<KECAMATAN>/<DESA>.xlsx).
 
-In Indonesian: each row as the village sent it, with its row number in their file, the reason
-in words, the suggested NIK, and the registry's evidence beside the village's own values, so a
-clerk sees at a glance what differs. Layout only; the rules live in validate.py.
+A form a village clerk can act on, printed on A4: what to do, by when and to whom; each row as
+the village sent it, its row in their file, the problem in Indonesian words and a suggestion
+where the registry makes one clear; and yellow cells for the answer (NIK, name and birth date
+as on the KTP, or the row withdrawn and why), the only cells the clerk can change. The registry
+comparison and the codes sit on a sheet of their own, showing the registry's data only when
+it is the applicant's own. A hidden sheet carries the batch, the round, and each row's id and
+the digest of what it was sent with, so that the answer can be read back. Layout only; the
+rules live in validate.py.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bantuan_iuran.excel import (
+    LINE_PT,
     WorkbookJob,
+    column_points,
     print_landscape,
+    printable_points,
     set_widths,
+    wrapped_line_count,
+    write_fitted_row,
     write_text_row,
 )
 from bantuan_iuran.frames import records
+from bantuan_iuran.normalize import indonesian_date
+from bantuan_iuran.reasons import REASONS
 
 if TYPE_CHECKING:  # no pandas at import: helper processes lay the workbooks out
     import pandas as pd
 
-_COLUMNS = (
-    ("No", 5),
-    ("File", 24),
-    ("Sheet", 10),
-    ("Baris", 7),
-    ("NIK (dari desa)", 20),
-    ("Nama (dari desa)", 24),
-    ("Tgl lahir (dari desa)", 14),
-    ("Masalah", 22),
-    ("Keterangan", 60),
-    ("NIK yang disarankan", 20),
-    ("Dasar saran", 26),
-    ("Nama di Dukcapil", 24),
-    ("Tgl lahir di Dukcapil", 14),
-    ("Desa di Dukcapil", 18),
-    ("Kemiripan nama (%)", 10),
+    from bantuan_iuran.config import Corrections
+
+FORM_SHEET, REFUSED_SHEET, DETAIL_SHEET, KEYS_SHEET = (
+    "Perbaikan", "Tidak memenuhi syarat", "Rincian", "_bantuan",
+)  # fmt: skip
+FONT_SIZE = 10  # at a print scale of 90 % or more: 9 pt on paper at least
+BLANK = "...................."
+WITHDRAWN = ("dibatalkan: meninggal", "dibatalkan: pindah", "dibatalkan: mengundurkan diri")
+CHOICES = ("tetap diusulkan", *WITHDRAWN)
+# The form: what the village sent, the problem, and the answer columns (yellow).
+SENT_COLUMNS = (
+    ("Baris di file", 5.5),
+    ("NIK dari desa", 17),
+    ("Nama dari desa", 17),
+    ("Tgl lahir dari desa", 11),
+    ("Masalah dan saran", 28),
 )
+ANSWER_COLUMNS = (
+    ("NIK yang benar", 17),
+    ("Nama sesuai KTP", 16),
+    ("Tgl lahir sesuai KTP", 11),
+    ("Tindak lanjut", 13),
+    ("Catatan", 10),
+)
+FORM_COLUMNS = SENT_COLUMNS + ANSWER_COLUMNS
+REFUSED_COLUMNS = SENT_COLUMNS[:4] + (("Alasan", 60),)
+DETAIL_COLUMNS = (
+    ("File", 28),
+    ("Sheet", 10),
+    ("Baris", 6),
+    ("Kode masalah", 22),
+    ("NIK disarankan", 18),
+    ("Dasar saran", 24),
+    ("Pemilik NIK di Dukcapil", 24),
+    ("Tgl lahir di Dukcapil", 12),
+    ("Desa di Dukcapil", 16),
+    ("Kemiripan nama (%)", 9),
+)
+OTHER_HOLDER = "terdaftar atas nama orang lain"
 UNKNOWN_VILLAGE = "_DESA_TIDAK_DIKENALI"
-_WIDTHS = [width for _, width in _COLUMNS]
+_COVER_ROW = 2
+_HEADER_ROW = 7  # the group headings; the column names under them
+
+
+@dataclass(frozen=True)
+class FormContext:
+    """What every form of a run shares: the year, the batch and round, the cover text."""
+
+    year: int
+    batch: str
+    round: int
+    cover: Corrections
 
 
 def correction_path(outdir: Path, kecamatan: str, desa: str) -> Path:
@@ -51,8 +99,17 @@ def _safe(name: str) -> str:
     return re.sub(r"[^\w\- ]+", "_", name).strip() or "_"
 
 
+def row_digest(row: dict[str, Any]) -> str:
+    """A fingerprint of what a row was sent with (where it came from and its NIK, name and
+    birth date as written): an answer belongs to the row only while this still matches."""
+    fields = ("row_id", "source_file", "source_sheet", "source_row", "nik_raw", "name_sent",
+              "birth_date_sent")  # fmt: skip
+    text = "\x1f".join(str(row[field]) for field in fields)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
 def correction_jobs(
-    validated: pd.DataFrame, ingested: pd.DataFrame, outdir: Path, year: int
+    validated: pd.DataFrame, ingested: pd.DataFrame, outdir: Path, context: FormContext
 ) -> list[WorkbookJob]:
     """One workbook per village with rows to fix or rows turned down, as jobs in path order
     for excel.write_workbooks (or start_workbooks)."""
@@ -60,7 +117,7 @@ def correction_jobs(
         WorkbookJob(
             correction_path(outdir, kecamatan, desa),
             _layout,
-            (rows, desa, kecamatan, year),
+            (rows, desa, kecamatan, context),
             weight=len(rows),
         )
         for (kecamatan, desa), rows in _rows_by_village(validated, ingested)
@@ -69,10 +126,10 @@ def correction_jobs(
 
 
 _FIELDS = [
-    "status", "kecamatan", "desa", "kode_desa", "source_file", "source_sheet", "source_row",
-    "reasons", "reason_text", "reason_detail", "nik_suggested", "suggestion_basis",
-    "registry_name", "registry_birth_date", "registry_kode_desa", "registry_desa",
-    "name_similarity",
+    "row_id", "status", "kecamatan", "desa", "kode_desa", "source_file", "source_sheet",
+    "source_row", "reasons", "reason_text", "reason_detail", "nik_suggested", "suggestion_basis",
+    "registry_nik", "registry_name", "registry_birth_date", "registry_kode_desa",
+    "registry_desa", "name_similarity", "birth_date_stated",
 ]  # fmt: skip
 _SENT = {"nik_raw": "nik_raw", "name": "name_sent", "birth_date": "birth_date_sent"}
 
@@ -83,7 +140,7 @@ def _rows_by_village(
     """The rows not eligible as plain records, with the values the village sent, per village
     in file order; rows of an unknown village go under their file's name."""
     sent = ingested[["row_id", *_SENT]].rename(columns=_SENT)
-    rows = validated.loc[validated["status"] != "eligible", ["row_id", *_FIELDS]]
+    rows = validated.loc[validated["status"] != "eligible", _FIELDS]
     rows = rows.merge(sent, on="row_id", how="left")
     similarity = rows["name_similarity"].map(lambda v: "" if v != v else f"{v:.0f}")
     villages: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -96,78 +153,289 @@ def _rows_by_village(
 
 
 def _layout(
-    workbook, styles, rows: list[dict[str, Any]], desa: str, kecamatan: str, year: int
+    workbook, styles, rows: list[dict[str, Any]], desa: str, kecamatan: str, context: FormContext
 ) -> None:
-    for status, title in (
-        ("needs_fix", "Perlu diperbaiki"),
-        ("ineligible", "Tidak memenuhi syarat"),
-    ):
-        subset = [row for row in rows if row["status"] == status]
-        if not subset:
-            continue
-        sheet = workbook.add_worksheet(title)
-        sheet.write_string(
-            0,
-            0,
-            f"{title.upper()} - DESA {desa.upper()} KECAMATAN {kecamatan.upper()}",
-            styles["title"],
-        )
-        sheet.write_string(
-            1,
-            0,
-            f"Bantuan iuran BPJS Ketenagakerjaan tahun {year}. "
-            + (
-                "Mohon perbaiki baris berikut pada file desa dan kirim kembali."
-                if status == "needs_fix"
-                else "Baris berikut tidak dapat diusulkan; keterangan ada pada setiap baris."
-            ),
-            styles["subtitle"],
-        )
-        write_text_row(sheet, 3, [c for c, _ in _COLUMNS], styles["header"])
-        sheet.set_row(3, 30)
-        for number, row in enumerate(subset, start=1):
-            _write_row(sheet, 3 + number, number, row, styles)
-        set_widths(sheet, _WIDTHS)
-        sheet.freeze_panes(4, 0)
-        sheet.autofilter(3, 0, 3 + len(subset), len(_COLUMNS) - 1)
-        print_landscape(sheet, 3)
+    looks = _looks(workbook)
+    to_fix = [row for row in rows if row["status"] == "needs_fix"]
+    refused = [row for row in rows if row["status"] == "ineligible"]
+    placed: list[tuple[str, int, dict[str, Any]]] = []
+    if to_fix:
+        placed += _form_sheet(workbook, looks, to_fix, desa, kecamatan, context)
+    if refused:
+        placed += _refused_sheet(workbook, looks, refused, desa, kecamatan, context)
+    _detail_sheet(workbook, looks, [row for _, _, row in placed])
+    _keys_sheet(workbook, placed, context)
 
 
-def _write_row(sheet, row_index: int, number: int, row: dict[str, Any], styles) -> None:
-    name_differs = "NAME_MISMATCH" in row["reasons"]
-    date_differs = "BIRTHDATE_MISMATCH" in row["reasons"]
-    village_differs = (
-        bool(row["registry_kode_desa"]) and row["registry_kode_desa"] != row["kode_desa"]
-    )
-    cells = [
-        (str(number), "text"),
-        (row["source_file"], "text"),
-        (row["source_sheet"], "text"),
-        (str(row["source_row"]), "text"),
-        (row["nik_raw"], "differs" if row["nik_suggested"] else "text"),
-        (row["name_sent"], "differs" if name_differs else "text"),
-        (row["birth_date_sent"], "differs" if date_differs else "text"),
-        (row["reasons"].replace(";", ", "), "text"),
-        (" ".join(filter(None, [row["reason_text"], row["reason_detail"]])), "text"),
-        (row["nik_suggested"], "text"),
-        (row["suggestion_basis"], "text"),
-        (row["registry_name"], "differs" if name_differs else "text"),
-        (row["registry_birth_date"], "differs" if date_differs else "text"),
-        (row["registry_desa"], "differs" if village_differs else "text"),
-        (row["name_similarity"], "text"),
+def _looks(workbook) -> dict[str, Any]:
+    """The form's formats, at its own font size."""
+    base = {"font_size": FONT_SIZE, "valign": "top", "text_wrap": True, "border": 1}
+    header = {**base, "bold": True, "bg_color": "#D9E1F2"}
+    return {
+        "title": workbook.add_format({"bold": True, "font_size": 12}),
+        "plain": workbook.add_format({"font_size": FONT_SIZE}),
+        "cover": workbook.add_format({"font_size": FONT_SIZE, "text_wrap": True, "valign": "top"}),
+        "group": workbook.add_format({**header, "align": "center"}),
+        "header": workbook.add_format(header),
+        "answer_header": workbook.add_format({**base, "bold": True, "bg_color": "#FFE699"}),
+        "text": workbook.add_format(base),
+        "bold": workbook.add_format({**base, "bold": True}),
+        "differs": workbook.add_format({**base, "bg_color": "#F8CBAD"}),
+        # The answer cells: unlocked, text (a NIK typed there keeps its 16 digits).
+        "answer": workbook.add_format({**base, "bg_color": "#FFF2CC", "locked": False,
+                                       "num_format": "@"}),
+    }  # fmt: skip
+
+
+def _sheet_top(sheet, looks, title: str, place: str, cover: list[str], widths) -> int:
+    """The title, the village and round, the cover text over the table's width, the legend.
+    Returns the row of the group headings."""
+    sheet.write_string(0, 0, title, looks["title"])
+    sheet.write_string(1, 0, place, looks["plain"])
+    last = len(widths) - 1
+    span = sum(widths)
+    for offset, text in enumerate(cover):
+        row = _COVER_ROW + offset
+        sheet.merge_range(row, 0, row, last, text, looks["cover"])
+        sheet.set_row(row, LINE_PT * wrapped_line_count(text, span))
+    return _COVER_ROW + len(cover)
+
+
+def _cover(context: FormContext, count: int) -> list[str]:
+    cover = context.cover
+    return [
+        f"Ada {count} baris usulan desa yang belum dapat diterima. Untuk setiap baris, isi kolom "
+        "kuning: jika orangnya tetap diusulkan, tulis NIK, nama, dan tanggal lahir persis "
+        "seperti di KTP/KK (kolom yang sudah benar boleh dikosongkan); jika tidak lagi "
+        'diusulkan, pilih "dibatalkan" beserta alasannya pada kolom Tindak lanjut. Jangan '
+        "mengubah kolom lain, menghapus baris, atau mengetik ulang file ini.",
+        f"Kirim kembali file ini ke {cover.kirim_ke or BLANK} paling lambat "
+        f"{cover.batas_waktu or BLANK}. Pertanyaan: {cover.kontak or BLANK}.",
     ]
-    for column, (value, style) in enumerate(cells):
-        sheet.write_string(row_index, column, value, styles[style])
-    sheet.set_row(row_index, row_height([value for value, _ in cells], _WIDTHS))
 
 
-LINE_HEIGHT = 15
+def _legend(sheet, looks, row: int) -> None:
+    sheet.write_string(row, 0, "", looks["answer"])
+    sheet.write_string(row, 1, "diisi oleh desa", looks["plain"])
+    sheet.write_string(row, 3, "", looks["differs"])
+    sheet.write_string(row, 4, "berbeda dengan data Dukcapil", looks["plain"])
 
 
-def row_height(texts: list[str], widths: list[int]) -> float:
-    """Enough height for the longest wrapped cell: spreadsheets do not grow rows by themselves
-    when a file sets its rows, and a clipped reason helps nobody."""
+def _form_sheet(workbook, looks, rows, desa, kecamatan, context):
+    sheet = workbook.add_worksheet(FORM_SHEET)
+    widths = [width for _, width in FORM_COLUMNS]
+    title = f"PERBAIKAN USULAN BANTUAN IURAN BPJS KETENAGAKERJAAN TAHUN {context.year}"
+    place = _place(desa, kecamatan, context, f"{len(rows)} baris perlu diperbaiki")
+    legend = _sheet_top(sheet, looks, title, place, _cover(context, len(rows)), widths)
+    _legend(sheet, looks, legend)
+    sent, answer = len(SENT_COLUMNS), len(ANSWER_COLUMNS)
+    sheet.merge_range(_HEADER_ROW, 0, _HEADER_ROW, sent - 2, "Data yang dikirim desa",
+                      looks["group"])  # fmt: skip
+    sheet.write_string(_HEADER_ROW, sent - 1, "Hasil pemeriksaan", looks["group"])
+    sheet.merge_range(_HEADER_ROW, sent, _HEADER_ROW, sent + answer - 1,
+                      "Jawaban desa (diisi oleh desa)", looks["answer_header"])  # fmt: skip
+    names = [name for name, _ in FORM_COLUMNS]
+    write_text_row(sheet, _HEADER_ROW + 1, names[:sent], looks["header"])
+    write_text_row(sheet, _HEADER_ROW + 1, names[sent:], looks["answer_header"], start=sent)
+    _header_height(sheet, _HEADER_ROW + 1, names, widths)
+    first = _HEADER_ROW + 2
+    placed = []
+    for offset, row in enumerate(rows):
+        index = first + offset
+        cells = _sent_cells(row) + [_problem_text(row)]
+        write_fitted_row(sheet, index, cells, widths[:sent], looks["text"], size=FONT_SIZE)
+        _mark_differences(sheet, index, row, looks)
+        for column in range(sent, sent + answer):
+            sheet.write_blank(index, column, None, looks["answer"])
+        placed.append((FORM_SHEET, index + 1, row))
+    last = first + len(rows) - 1
+    _answer_validation(sheet, first, last, sent)
+    _finish(sheet, widths, first)
+    return placed
+
+
+def _place(desa: str, kecamatan: str, context: FormContext, what: str) -> str:
+    return f"Desa/Kelurahan {desa}, Kecamatan {kecamatan} - putaran {context.round} - {what}"
+
+
+def _header_height(sheet, row: int, names: Sequence[str], widths: Sequence[float]) -> None:
     lines = max(
-        -(-len(text) // max(width - 1, 1)) for text, width in zip(texts, widths, strict=True)
+        wrapped_line_count(name, width, bold=True, size=FONT_SIZE)
+        for name, width in zip(names, widths, strict=True)
     )
-    return LINE_HEIGHT * max(lines, 1)
+    sheet.set_row(row, LINE_PT * lines)
+
+
+def _sent_cells(row: dict[str, Any]) -> list[str]:
+    return [
+        str(row["source_row"]),
+        row["nik_raw"],
+        row["name_sent"],
+        village_date(row["birth_date_sent"], row["birth_date_stated"]),
+    ]
+
+
+def village_date(written: str, understood: str) -> str:
+    """The village's birth date as dd-mm-yyyy, with what they typed beside it when that was a
+    spreadsheet's day number (33365) and not a date a clerk can recognise; as typed when it
+    could not be read.
+
+    >>> village_date("33365", "1991-05-06"), village_date("6/5/1991", "1991-05-06")
+    ('06-05-1991 (33365)', '06-05-1991')
+    """
+    if not understood:
+        return written
+    shown = indonesian_date(understood)
+    return f"{shown} ({written})" if re.fullmatch(r"\d{4,5}(\.0+)?", written.strip()) else shown
+
+
+def _problem_text(row: dict[str, Any]) -> str:
+    """The problem in words, then what the registry suggests: nothing about someone else."""
+    codes = [code for code in row["reasons"].split(";") if code in REASONS]
+    parts = [f"{REASONS[code].label.upper()}: {REASONS[code].text}" for code in codes]
+    if row["reason_detail"] and "NAME_MISMATCH" not in codes:
+        parts.append(f"({row['reason_detail']})")
+    if "BIRTHDATE_MISMATCH" in codes and row["registry_birth_date"]:
+        parts.append(f"Tanggal lahir di Dukcapil: {indonesian_date(row['registry_birth_date'])}.")
+    if row["nik_suggested"]:
+        parts.append(f"Saran: NIK {row['nik_suggested']} ({row['suggestion_basis']}).")
+    return "\n".join(parts)
+
+
+def _mark_differences(sheet, index: int, row: dict[str, Any], looks) -> None:
+    """Orange where the registry disagrees with what the village wrote."""
+    reasons = row["reasons"]
+    marks = {1: bool(row["nik_suggested"]) or "NIK_" in reasons,
+             2: "NAME_MISMATCH" in reasons, 3: "BIRTHDATE_" in reasons}  # fmt: skip
+    values = _sent_cells(row)
+    for column, differs in marks.items():
+        if differs:
+            sheet.write_string(index, column, values[column], looks["differs"])
+
+
+def _answer_validation(sheet, first: int, last: int, start: int) -> None:
+    nik, _, born, choice, _ = range(start, start + len(ANSWER_COLUMNS))
+    cell = f"{_letter(nik)}{first + 1}"
+    sheet.data_validation(first, nik, last, nik, {
+        "validate": "custom",
+        "value": f"=AND(LEN({cell})=16,ISNUMBER(--{cell}))",
+        "input_title": "NIK yang benar",
+        "input_message": "16 angka persis seperti di KTP/KK.",
+        "error_title": "NIK harus 16 angka",
+        "error_message": "Tulis 16 angka NIK tanpa spasi atau titik.",
+    })  # fmt: skip
+    sheet.data_validation(first, born, last, born, {
+        "validate": "any",
+        "input_title": "Tanggal lahir",
+        "input_message": "Tulis tanggal-bulan-tahun, misalnya 12-05-1980.",
+    })  # fmt: skip
+    sheet.data_validation(first, choice, last, choice, {
+        "validate": "list",
+        "source": list(CHOICES),
+        "input_title": "Tindak lanjut",
+        "input_message": "Pilih: tetap diusulkan, atau dibatalkan dengan alasannya.",
+        "error_title": "Pilihan tidak dikenal",
+        "error_message": "Pilih salah satu dari daftar.",
+    })  # fmt: skip
+
+
+def _letter(column: int) -> str:
+    from xlsxwriter.utility import xl_col_to_name
+
+    return xl_col_to_name(column)
+
+
+def _finish(sheet, widths: Sequence[float], first: int) -> None:
+    """Widths, print set-up at a scale that keeps 9 pt on paper, and protection: only the
+    answer cells can change (no password: anyone may read, and unprotect deliberately)."""
+    set_widths(sheet, widths)
+    sheet.freeze_panes(first, 0)
+    print_landscape(sheet, first - 1, scale=form_scale(widths))
+    sheet.repeat_rows(_HEADER_ROW, first - 1)
+    sheet.protect("", {"format_columns": True, "format_rows": True, "select_locked_cells": True})
+
+
+# Columns print wider in LibreOffice (Carlito's digit 7.4 px) than in Excel (Calibri's 7 px).
+_WIDEST_PRINTER = 1.08
+
+
+def form_scale(widths: Sequence[float]) -> int:
+    """The print scale at which the form's columns fit across A4 landscape."""
+    total = sum(column_points(width) for width in widths) * _WIDEST_PRINTER
+    return min(100, int(printable_points()[0] / total * 100))
+
+
+def _refused_sheet(workbook, looks, rows, desa, kecamatan, context):
+    sheet = workbook.add_worksheet(REFUSED_SHEET)
+    widths = [width for _, width in REFUSED_COLUMNS]
+    title = f"USULAN YANG TIDAK MEMENUHI SYARAT - BANTUAN IURAN TAHUN {context.year}"
+    place = _place(desa, kecamatan, context, f"{len(rows)} baris")
+    note = ["Baris berikut tidak dapat diusulkan; alasannya ada pada setiap baris. Tidak perlu "
+            "dijawab, kecuali desa mempunyai bukti bahwa data Dukcapil keliru."]  # fmt: skip
+    _sheet_top(sheet, looks, title, place, note, widths)
+    names = [name for name, _ in REFUSED_COLUMNS]
+    write_text_row(sheet, _HEADER_ROW + 1, names, looks["header"])
+    _header_height(sheet, _HEADER_ROW + 1, names, widths)
+    first = _HEADER_ROW + 2
+    placed = []
+    for offset, row in enumerate(rows):
+        cells = _sent_cells(row) + [_problem_text(row)]
+        write_fitted_row(sheet, first + offset, cells, widths, looks["text"], size=FONT_SIZE)
+        placed.append((REFUSED_SHEET, first + offset + 1, row))
+    _finish(sheet, widths, first)
+    return placed
+
+
+def _detail_sheet(workbook, looks, rows: list[dict[str, Any]]) -> None:
+    """For the analyst and the curious: where each row came from, its codes, the suggestion's
+    basis, and the registry's data when it is the applicant's own."""
+    sheet = workbook.add_worksheet(DETAIL_SHEET)
+    widths = [width for _, width in DETAIL_COLUMNS]
+    sheet.write_string(0, 0, "RINCIAN PEMERIKSAAN (untuk petugas)", looks["title"])
+    names = [name for name, _ in DETAIL_COLUMNS]
+    write_text_row(sheet, 2, names, looks["header"])
+    _header_height(sheet, 2, names, widths)
+    for offset, row in enumerate(rows, start=3):
+        write_fitted_row(sheet, offset, detail_cells(row), widths, looks["text"], size=FONT_SIZE)
+    set_widths(sheet, widths)
+    sheet.freeze_panes(3, 0)
+    print_landscape(sheet, 2)
+    sheet.protect("", {"format_columns": True, "format_rows": True, "autofilter": True})
+
+
+def detail_cells(row: dict[str, Any]) -> list[str]:
+    """The registry's name, birth date and village for the NIK written, only when its holder is
+    the applicant; another person's stay theirs."""
+    own = bool(row["registry_name"]) and "NAME_MISMATCH" not in row["reasons"]
+    holder = row["registry_name"] if own else (OTHER_HOLDER if row["registry_name"] else "")
+    return [
+        row["source_file"],
+        row["source_sheet"],
+        str(row["source_row"]),
+        row["reasons"].replace(";", ", "),
+        row["nik_suggested"],
+        row["suggestion_basis"],
+        holder,
+        indonesian_date(row["registry_birth_date"]) if own else "",
+        row["registry_desa"] if own else "",
+        row["name_similarity"] if own else "",
+    ]
+
+
+KEY_FIELDS = ("sheet", "row", "row_id", "digest")
+
+
+def _keys_sheet(workbook, placed, context: FormContext) -> None:
+    """Hidden: what reading the answer back needs (the batch, the round, and for each row on
+    the form its place, row id and the digest of what it was sent with)."""
+    sheet = workbook.add_worksheet(KEYS_SHEET)
+    write_text_row(sheet, 0, ("bantuan-iuran form", "1"), None)
+    write_text_row(sheet, 1, ("batch", context.batch), None)
+    write_text_row(sheet, 2, ("round", str(context.round)), None)
+    write_text_row(sheet, 3, ("year", str(context.year)), None)
+    write_text_row(sheet, 5, KEY_FIELDS, None)
+    for offset, (name, row_number, row) in enumerate(placed, start=6):
+        values = (name, str(row_number), str(row["row_id"]), row_digest(row))
+        write_text_row(sheet, offset, values, None)
+    sheet.hide()
+    sheet.protect("")

@@ -205,43 +205,53 @@ def fitted_widths(
     return widths
 
 
-def wrapped_line_count(text: str, width: float, bold: bool = False) -> int:
+def wrapped_line_count(
+    text: str, width: float, bold: bool = False, size: float = FONT_SIZE, strict: bool = False
+) -> int:
     """How many lines `text` takes in a column `width` characters wide, wrapped between words
-    as a spreadsheet program wraps it."""
-    from bantuan_iuran.fonts import text_width
+    as a spreadsheet program wraps it; `strict` counts in the widest font it may be printed
+    in (for a document to sign, where nothing may be cut on any machine)."""
+    from bantuan_iuran.fonts import running_text_width, text_width
 
+    measure = text_width if strict else running_text_width
     room = column_points(width) - CELL_PADDING_PT
     lines = 0
     for paragraph in text.split("\n"):
         lines += 1
         used = 0.0
         for word in paragraph.split(" "):
-            size = text_width(word if used == 0 else " " + word, FONT_SIZE, bold)
-            if used and used + size > room:
+            wide = measure(word if used == 0 else " " + word, size, bold)
+            if used and used + wide > room:
                 lines += 1
-                size = text_width(word, FONT_SIZE, bold)
+                wide = measure(word, size, bold)
                 used = 0.0
-            if size > room:  # a word longer than the column is cut across lines
-                lines += int(size // room)
-                size %= room
-            used += size
+            if wide > room:  # a word longer than the column is cut across lines
+                lines += int(wide // room)
+                wide %= room
+            used += wide
     return lines
 
 
 def write_fitted_row(
-    sheet, row: int, values: Sequence[str], widths: Sequence[float], cell_format, bold=False
+    sheet,
+    row: int,
+    values: Sequence[str],
+    widths: Sequence[float],
+    cell_format,
+    bold: bool = False,
+    size: float = FONT_SIZE,
 ) -> None:
     """A row of text cells, as tall as its longest wrapped value: spreadsheet programs do not
     grow a row by themselves when a file sets heights, and a clipped reason helps nobody."""
     write_text_row(sheet, row, values, cell_format)
     lines = max(
         (
-            wrapped_line_count(value, width, bold)
+            wrapped_line_count(value, width, bold, size)
             for value, width in zip(values, widths, strict=True)
         ),
         default=1,
     )
-    sheet.set_row(row, LINE_PT * lines)
+    sheet.set_row(row, LINE_PT * size / FONT_SIZE * lines)
 
 
 @dataclass(frozen=True)

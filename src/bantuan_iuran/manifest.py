@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -53,6 +54,8 @@ class StageRecord:
     inputs: list[Future[Entry]] = field(default_factory=list)
     outputs: list[Future[Entry] | Entry] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # e.g. the validation round
+    batch: str | None = None  # the work folder's batch id, stamped once
 
     def read(self, path: Path, name: str | None = None) -> Future[Entry]:
         self.inputs.append(_HASHING.submit(file_record, path, name))
@@ -74,7 +77,10 @@ class StageRecord:
             "inputs": [entry.result() for entry in self.inputs],
             "outputs": [e.result() if isinstance(e, Future) else e for e in self.outputs],
             "rows": self.rows,
+            **self.extra,
         }
+        if self.batch:
+            manifest.setdefault("batch", self.batch)
         with atomic_path(workdir / MANIFEST) as tmp:
             tmp.write_text(json.dumps(manifest, indent=2, default=_json_value) + "\n", "utf-8")
 
@@ -83,6 +89,15 @@ def _json_value(value: object) -> object:
     if isinstance(value, Decimal | date):
         return str(value)
     raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+def batch_and_round(workdir: Path) -> tuple[str, int]:
+    """The work folder's batch id (made at its first validation and kept: the correction forms
+    it sends out carry it) and the number of the validation about to run."""
+    manifest = read_manifest(workdir)
+    batch = manifest.get("batch") or uuid.uuid4().hex[:12]
+    previous = manifest.get("stages", {}).get("validate", {}).get("round", 0)
+    return batch, int(previous) + 1
 
 
 def read_manifest(workdir: Path) -> dict[str, Any]:

@@ -161,6 +161,11 @@ def _make_date(parts: tuple[str, ...], order: str) -> date | None:
 
 
 @lru_cache(maxsize=1 << 16)
+def indonesian_date(iso: str) -> str:
+    """1970-05-12 -> 12-05-1970, as Indonesian documents write dates."""
+    return "-".join(reversed(iso.split("-"))) if iso else ""
+
+
 def normalize_date(value: object) -> str:
     """ISO text of `parse_date`, '' when unreadable; ISO input comes back unchanged."""
     parsed = parse_date(value)

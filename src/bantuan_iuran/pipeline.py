@@ -15,7 +15,13 @@ from bantuan_iuran.atomic import ensure_private_dir, remove_stale_temporaries
 from bantuan_iuran.config import Settings
 from bantuan_iuran.errors import BantuanError, InputError
 from bantuan_iuran.ingest import IngestResult, SourceFile, find_source_files, run_ingest
-from bantuan_iuran.manifest import StageRecord, changed_since, read_manifest, recorded_inputs
+from bantuan_iuran.manifest import (
+    StageRecord,
+    batch_and_round,
+    changed_since,
+    read_manifest,
+    recorded_inputs,
+)
 from bantuan_iuran.processes import Shared
 from bantuan_iuran.reasons import STATUSES
 from bantuan_iuran.schemas import IngestedRows, ValidatedRows
@@ -157,7 +163,7 @@ def validate_stage(
     """With `workbooks_in_background`, the village correction workbooks are still being written
     when this returns (the tables and the manifest are done): call `outcome.pending.wait()`.
     `bantuan run` writes them while the report stage works."""
-    from bantuan_iuran.corrections import correction_jobs
+    from bantuan_iuran.corrections import FormContext, correction_jobs
     from bantuan_iuran.excel import start_workbooks
     from bantuan_iuran.registry import RegistryExtract, RegistryKeys, read_enrolled
     from bantuan_iuran.validate import (
@@ -202,7 +208,10 @@ def validate_stage(
     write_csv(validated, workdir / "validated.csv")
     for name in (VALIDATED, "validated.csv"):
         record.wrote(workdir / name, workdir)
-    jobs = correction_jobs(validated, ingested, workdir / CORRECTIONS, settings.programme.year)
+    batch, round_ = batch_and_round(workdir)
+    record.batch, record.extra["round"] = batch, round_
+    context = FormContext(settings.programme.year, batch, round_, settings.corrections)
+    jobs = correction_jobs(validated, ingested, workdir / CORRECTIONS, context)
     outcome.removed = _remove_stale_workbooks(workdir / CORRECTIONS, {job.target for job in jobs})
     writing = start_workbooks(jobs, workbooks_in_background)
     outcome.pending = PendingWorkbooks(writing, [job.target for job in jobs], record, workdir)

@@ -59,7 +59,7 @@ _REASONS = (
     Reason(
         "NAME_MISMATCH",
         NEEDS_FIX,
-        "Nama berbeda dengan nama pemilik NIK ini di data Dukcapil: NIK milik orang lain.",
+        "Nama berbeda dengan data Dukcapil: NIK ini terdaftar atas nama orang lain.",
         "Nama tidak cocok",
     ),
     Reason(

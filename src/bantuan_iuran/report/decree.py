@@ -31,7 +31,7 @@ from bantuan_iuran.excel import (
 from bantuan_iuran.fonts import text_width
 from bantuan_iuran.frames import records
 from bantuan_iuran.money import terbilang, thousands
-from bantuan_iuran.normalize import normalize_rt
+from bantuan_iuran.normalize import indonesian_date, normalize_rt
 from bantuan_iuran.report import ReportResult
 from bantuan_iuran.report.pages import PERSON, TOTAL, Line, decree_lines, paginate
 
@@ -124,7 +124,7 @@ def person_cells(number: int, person: dict[str, Any]) -> tuple[str, ...]:
         person["nik"],
         person["name"],
         person["birth_place"].upper(),
-        date_id(person["birth_date"]),
+        indonesian_date(person["birth_date"]),
         person["sex"],
         person["address"],
         rt_rw(person["rt"], person["rw"]),
@@ -169,7 +169,8 @@ def page_capacity(scale: int, header_pt: float) -> tuple[int, int]:
 def wrapped_lines(cells: Sequence[str], widths: tuple[float, ...], bold: bool = False) -> int:
     """How many lines the row's longest value takes in its column."""
     return max(
-        wrapped_line_count(text, width, bold) for text, width in zip(cells, widths, strict=True)
+        wrapped_line_count(text, width, bold, strict=True)
+        for text, width in zip(cells, widths, strict=True)
     )
 
 
@@ -195,11 +196,6 @@ def total_label(line: Line) -> str:
 def rt_rw(rt: str, rw: str) -> str:
     """'2', '04' -> '002/004': RT and RW as three digits each, however they were written."""
     return "/".join(filter(None, [normalize_rt(rt), normalize_rt(rw)]))
-
-
-def date_id(iso: str) -> str:
-    """1970-05-12 -> 12-05-1970, as Indonesian documents write dates."""
-    return "-".join(reversed(iso.split("-"))) if iso else ""
 
 
 def write_decree_workbook(document: DecreeDocument, path: Path) -> None:

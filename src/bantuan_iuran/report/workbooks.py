@@ -21,9 +21,10 @@ from bantuan_iuran.excel import (
     write_workbook,
 )
 from bantuan_iuran.money import rupiah, thousands
+from bantuan_iuran.normalize import indonesian_date
 from bantuan_iuran.reasons import INELIGIBLE, REASONS
 from bantuan_iuran.report import ReportResult
-from bantuan_iuran.report.decree import date_id, period_text
+from bantuan_iuran.report.decree import period_text
 
 PRIORITY_NOTE = (
     "Urutan prioritas: peserta tahun lalu lebih dahulu (urut baris usulan), kemudian peserta "
@@ -38,7 +39,8 @@ def write_people_workbook(people: pd.DataFrame, path: Path, title: str) -> None:
     fields = ["priority", "nik", "name", "birth_date", "desa", "kecamatan", "source_file",
               "source_row"]  # fmt: skip
     rows = people[fields].assign(
-        priority=people["priority"].map(thousands), birth_date=people["birth_date"].map(date_id)
+        priority=people["priority"].map(thousands),
+        birth_date=people["birth_date"].map(indonesian_date),
     )
     columns = (("Urutan", 8), ("NIK", 24), ("Nama", 34), ("Tanggal Lahir", 14), ("Desa", 20),
                ("Kecamatan", 16), ("File", 30), ("Baris", 8))  # fmt: skip
