@@ -163,9 +163,8 @@ def test_printed_at_nine_points_or_more_with_page_numbers_and_text_that_fits(for
     for path in forms[0]:
         for sheet in openpyxl.load_workbook(path).worksheets[:-2]:  # the clerk's sheets
             setup = sheet.page_setup
-            scale = (
-                setup.scale or 100
-            )  # a file leaves 100 % unsaid            assert setup.orientation == "landscape" and setup.paperSize == 9
+            scale = setup.scale or 100  # a file leaves 100 % unsaid
+            assert setup.orientation == "landscape" and setup.paperSize == 9
             assert not sheet.sheet_properties.pageSetUpPr.fitToPage
             assert FONT_SIZE * scale / 100 >= 9
             body = [c for row in sheet.iter_rows(min_row=10) for c in row if c.value]

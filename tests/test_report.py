@@ -198,3 +198,26 @@ def test_the_decree_names_people_as_the_registry_does(reported) -> None:
     assert (listed["name"] != listed["name_sent"]).any(), (
         "some villages wrote titles or old spellings"
     )
+
+
+def test_waiting_list_gives_its_count_cost_order_and_fits_the_page(reported, tmp_path) -> None:
+    import shutil
+
+    from bantuan_iuran.money import rupiah, thousands
+    from bantuan_iuran.pipeline import ReportOptions, report_stage
+    from helpers import cell_overflows
+
+    work = tmp_path / "work"
+    shutil.copytree(reported[0], work)
+    budget = 300 * 201_600 + 100
+    report = report_stage(work, ReportOptions(year=2027, budget=budget), SETTINGS).report
+    sheet = openpyxl.load_workbook(work / "report" / "cadangan_2027.xlsx")["Daftar"]
+    cost = int(report.waiting["premium_total"].sum())
+    count = thousands(len(report.waiting))
+    assert sheet["A2"].value == f"Jumlah: {count} orang, iuran setahun {rupiah(cost)}."
+    assert sheet["A3"].value.startswith("Urutan prioritas: peserta tahun lalu lebih dahulu")
+    rows = list(sheet.iter_rows(min_row=6, values_only=True))
+    assert len(rows) == len(report.waiting)
+    assert rows[0][0] == "301" and rows[-1][0] == thousands(300 + len(rows))
+    assert sheet.oddFooter.center.text == "Halaman &P dari &N"
+    assert cell_overflows(sheet) == []

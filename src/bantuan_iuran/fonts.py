@@ -36,15 +36,10 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return stringWidth(text, bold_name if bold else regular, size)
 
 
-# Calibri (Excel) and Carlito (LibreOffice, the same metrics) set running text about 12 %
-# narrower than Arial; 0.9 keeps a little to spare.
-CALIBRI_TO_ARIAL = 0.9
-
-
 def running_text_width(text: str, size: float, bold: bool = False) -> float:
-    """The width of `text` as a spreadsheet program sets it in its default font (Helvetica's
-    metrics, which are Arial's, narrowed to Calibri's): for counting the lines a long wrapped
-    text takes, where Vera would make every row half as tall again as it prints."""
+    """The width of `text` in Helvetica (Arial's metrics, a little wider than Calibri's and
+    narrower than Vera's): for counting the lines a long wrapped text takes, where Vera would
+    make every row half as tall again as it prints."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    return stringWidth(text, "Helvetica-Bold" if bold else "Helvetica", size) * CALIBRI_TO_ARIAL
+    return stringWidth(text, "Helvetica-Bold" if bold else "Helvetica", size)
