@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 from bantuan_iuran.config import Premium, Rate, load_settings
 from bantuan_iuran.errors import ConfigError
-from bantuan_iuran.report import run_report
 from bantuan_iuran.report.costs import monthly_premium, premium_schedule, yearly_premium
 from bantuan_iuran.report.selection import priority_order
+from bantuan_iuran.report.tables import run_report
 
 SETTINGS = load_settings()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -205,6 +206,7 @@ def fitted_widths(
     return widths
 
 
+@lru_cache(maxsize=1 << 16)  # reasons, places and dates repeat down every list
 def wrapped_line_count(
     text: str, width: float, bold: bool = False, size: float = FONT_SIZE, strict: bool = False
 ) -> int:
@@ -215,6 +217,8 @@ def wrapped_line_count(
 
     measure = text_width if strict else running_text_width
     room = column_points(width) - CELL_PADDING_PT
+    if "\n" not in text and measure(text, size, bold) <= room:
+        return 1  # most values: one measure, no words
     lines = 0
     for paragraph in text.split("\n"):
         lines += 1

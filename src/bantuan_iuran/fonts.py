@@ -5,7 +5,7 @@ a width that fits Vera fits what a spreadsheet program prints with."""
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 REGULAR, BOLD = "Vera", "VeraBd"
@@ -24,6 +24,7 @@ def registered() -> tuple[str, str]:
     return REGULAR, BOLD
 
 
+@lru_cache(maxsize=1 << 16)  # places, dates, RT/RW and amounts repeat down a list
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """The width of `text` in points at `size` points: what a value needs to fit on one line.
 

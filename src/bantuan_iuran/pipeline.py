@@ -293,10 +293,11 @@ class ReportOutcome(StageOutcome):
 
 
 def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> ReportOutcome:
+    from bantuan_iuran.processes import Shared
     from bantuan_iuran.registry import read_nik_list
-    from bantuan_iuran.report import run_report
     from bantuan_iuran.report.decree import decree_document, write_decree_workbook
-    from bantuan_iuran.report.pdf import write_decree_pdf
+    from bantuan_iuran.report.pdf import write_decree_pdf_job
+    from bantuan_iuran.report.tables import run_report
     from bantuan_iuran.report.workbooks import (
         kecamatan_totals,
         write_people_workbook,
@@ -330,8 +331,8 @@ def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> R
     year = options.year
     write_csv(eligible_list(report.selected, report.has_previous), out / f"eligible_{year}.csv")
     decree = decree_document(report, options.regency, settings.decree)
+    pdf = Shared(write_decree_pdf_job, [(decree, out / f"lampiran_sk_{year}.pdf")], None, True)
     write_decree_workbook(decree, out / f"lampiran_sk_{year}.xlsx")
-    write_decree_pdf(decree, out / f"lampiran_sk_{year}.pdf")
     write_summary_workbook(report, out / f"ringkasan_{year}.xlsx")
     write_csv(report.villages, out / f"ringkasan_{year}.csv")
     write_csv(kecamatan_totals(report.villages), out / f"ringkasan_kecamatan_{year}.csv")
@@ -343,6 +344,7 @@ def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> R
         write_csv(eligible_list(report.waiting, report.has_previous), waiting[0])
         title = f"DAFTAR CADANGAN (MENUNGGU ANGGARAN) TAHUN {year}"
         write_people_workbook(report.waiting, waiting[1], title)
+    pdf.results()
     for path in sorted(out.glob(f"*_{year}.*")):
         record.wrote(path, workdir)
     record.rows = {

@@ -28,7 +28,7 @@ def rate_on(rates: tuple[Rate, ...], day: date) -> Rate:
 
 
 def monthly_premium(rate: Rate, declared_income: int, programmes: tuple[str, ...]) -> int:
-    """Rp a person a month: JKK 1% of Rp 1,000,000 + JKM Rp 6,800 = Rp 16,800."""
+    """Rp a person a month: JKK 1% of Rp 1.000.000 + JKM Rp 6.800 = Rp 16.800."""
     total = Decimal(0)
     for programme in programmes:
         if programme in rate.percent:

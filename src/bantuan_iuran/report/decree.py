@@ -10,9 +10,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bantuan_iuran.config import Decree
 from bantuan_iuran.excel import (
     CELL_PADDING_PT,
     FONT_SIZE,
@@ -32,8 +31,11 @@ from bantuan_iuran.fonts import text_width
 from bantuan_iuran.frames import records
 from bantuan_iuran.money import terbilang, thousands
 from bantuan_iuran.normalize import indonesian_date, normalize_rt
-from bantuan_iuran.report import ReportResult
 from bantuan_iuran.report.pages import PERSON, TOTAL, Line, decree_lines, paginate
+
+if TYPE_CHECKING:  # neither pandas nor pydantic in the helper process that draws the PDF
+    from bantuan_iuran.config import Decree
+    from bantuan_iuran.report.tables import ReportResult
 
 _MONTHS = "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"
 MONTH_NAMES = _MONTHS.split()
@@ -107,7 +109,13 @@ def decree_document(report: ReportResult, regency: str, decree: Decree) -> Decre
     widths = tuple(fitted_widths(headers, cells, [c[1] for c in COLUMNS], [total]))
     scale = print_scale(widths)
     header_pt = LINE_PT * wrapped_lines(headers, widths, bold=True)
-    lines = decree_lines(people, cells, lambda row: wrapped_lines(row, widths))
+    # Only a column held at its widest can have a value longer than itself.
+    held = [i for i, (column, width) in enumerate(zip(COLUMNS, widths, strict=True))
+            if width >= column[1]]  # fmt: skip
+    held_widths = tuple(widths[i] for i in held)
+    lines = decree_lines(
+        people, cells, lambda row: wrapped_lines([row[i] for i in held], held_widths)
+    )
     closing = _closing(report, decree)
     first, rest = page_capacity(scale, header_pt)
     pages = paginate(lines, first, rest, tail=len(closing))
@@ -168,10 +176,11 @@ def page_capacity(scale: int, header_pt: float) -> tuple[int, int]:
 
 def wrapped_lines(cells: Sequence[str], widths: tuple[float, ...], bold: bool = False) -> int:
     """How many lines the row's longest value takes in its column."""
-    return max(
+    counts = [
         wrapped_line_count(text, width, bold, strict=True)
         for text, width in zip(cells, widths, strict=True)
-    )
+    ]
+    return max(counts, default=1)
 
 
 def _closing(report: ReportResult, decree: Decree) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from bantuan_iuran.excel import (
     MARGINS_IN,
     column_points,
 )
-from bantuan_iuran.fonts import registered
+from bantuan_iuran.fonts import registered, text_width
 from bantuan_iuran.money import thousands
 from bantuan_iuran.report.decree import (
     COLUMNS,
@@ -41,6 +41,12 @@ class _Page:
         self.size = FONT_SIZE * self.scale
         self.row = LINE_PT * self.scale
         self.pad = CELL_PADDING_PT * self.scale / 2
+
+
+def write_decree_pdf_job(job: tuple[DecreeDocument, Path]) -> None:
+    """`write_decree_pdf` as one item of processes.Shared: drawn on a spare core while this
+    process writes the workbooks."""
+    write_decree_pdf(*job)
 
 
 def write_decree_pdf(document: DecreeDocument, path: Path) -> None:
@@ -116,16 +122,21 @@ def _line(canvas, page: _Page, y: float, line: Line, fonts: tuple[str, str]) -> 
     baseline = y - page.row + 4 * page.scale
     last = len(COLUMNS) - 1
     if line.kind == PERSON:
-        canvas.setFont(regular, page.size)
-        for column, text in enumerate(line.cells):
+        # One text object a row: thirteen thousand rows of a drawString per cell take seconds.
+        text = canvas.beginText()
+        text.setFont(regular, page.size)
+        for column, value in enumerate(line.cells):
             left, right = page.edges[column], page.edges[column + 1]
             if column >= len(COLUMNS) - NUMBER_COLUMNS:
-                canvas.drawRightString(right - page.pad, baseline, text)
+                text.setTextOrigin(right - page.pad - text_width(value, page.size), baseline)
+                text.textOut(value)
                 continue
-            for offset, part in enumerate(
-                simpleSplit(text, regular, page.size, right - left - 2 * page.pad)
-            ):
-                canvas.drawString(left + page.pad, baseline - offset * page.row, part)
+            width = right - left - 2 * page.pad
+            parts = [value] if line.lines == 1 else simpleSplit(value, regular, page.size, width)
+            for offset, part in enumerate(parts):
+                text.setTextOrigin(left + page.pad, baseline - offset * page.row)
+                text.textOut(part)
+        canvas.drawText(text)
         _grid(canvas, page, y, height, page.edges)
     elif line.kind == TOTAL:
         canvas.setFont(bold, page.size)
@@ -142,8 +153,7 @@ def _line(canvas, page: _Page, y: float, line: Line, fonts: tuple[str, str]) -> 
 def _grid(canvas, page: _Page, y: float, height: float, edges: list[float]) -> None:
     canvas.setLineWidth(0.5 * page.scale)
     canvas.rect(edges[0], y - height, edges[-1] - edges[0], height)
-    for x in edges[1:-1]:
-        canvas.line(x, y, x, y - height)
+    canvas.lines([(x, y, x, y - height) for x in edges[1:-1]])
 
 
 def _closing(canvas, page: _Page, y: float, document: DecreeDocument, fonts) -> None:

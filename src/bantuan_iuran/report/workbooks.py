@@ -23,8 +23,8 @@ from bantuan_iuran.excel import (
 from bantuan_iuran.money import rupiah, thousands
 from bantuan_iuran.normalize import indonesian_date
 from bantuan_iuran.reasons import INELIGIBLE, REASONS
-from bantuan_iuran.report import ReportResult
 from bantuan_iuran.report.decree import period_text
+from bantuan_iuran.report.tables import ReportResult
 
 PRIORITY_NOTE = (
     "Urutan prioritas: peserta tahun lalu lebih dahulu (urut baris usulan), kemudian peserta "
