@@ -21,7 +21,7 @@ demo: $(STAMP)
 	@echo "  $(WORK)/validated.csv            every row with its status, reasons and suggestion"
 	@echo "  $(WORK)/perbaikan/               one correction workbook per village"
 	@echo "  $(WORK)/report/eligible_2027.csv the people paid for, with their premium"
-	@echo "  $(WORK)/report/lampiran_sk_2027.xlsx   the decree attachment"
+	@echo "  $(WORK)/report/lampiran_sk_2027.pdf    the decree attachment to print and sign (and .xlsx)"
 	@echo "  $(WORK)/report/ringkasan_2027.xlsx     the summary per desa and kecamatan, with charts"
 
 lint: $(STAMP)

@@ -5,7 +5,8 @@ between. Prints one JSON line of timings (seconds).
 "The same outputs" are taken from a finished `bantuan run` work directory before the clock
 starts: every table (Parquet, CSV) and every workbook's cells, sheet by sheet, so the floor
 writes exactly the files, rows and columns the tool writes: Parquet and CSV through pyarrow,
-workbooks through xlsxwriter with plain cells (no formats, widths or charts).
+workbooks through xlsxwriter with plain cells (no formats, widths or charts), and the decree's
+PDF through reportlab: its workbook's rows, one line of text each in a built-in font, no grid.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import pyarrow.csv as pa_csv  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 import xlsxwriter  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
+from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
 IMPORTS = time.perf_counter() - STARTED
 # The fastest settings: no per-string checks for formulas, numbers or links.
@@ -58,13 +60,23 @@ def load_outputs(run: Path) -> dict[str, object]:
             outputs[name] = pq.read_table(path)
         elif path.suffix == ".csv":
             outputs[name] = pa_csv.read_csv(path)
-        elif path.suffix == ".xlsx":
-            workbook = CalamineWorkbook.from_path(str(path))
+        elif path.suffix in (".xlsx", ".pdf"):  # a PDF: the text of its workbook's rows
+            workbook = CalamineWorkbook.from_path(str(path.with_suffix(".xlsx")))
             outputs[name] = {
                 sheet: workbook.get_sheet_by_name(sheet).to_python()
                 for sheet in workbook.sheet_names
             }
     return outputs
+
+
+def write_pdf(sheets: dict[str, list], target: Path) -> None:
+    canvas = Canvas(str(target), pageCompression=1)
+    lines = [" ".join(str(v) for v in row if v != "") for rows in sheets.values() for row in rows]
+    for start in range(0, len(lines), 40):
+        for offset, line in enumerate(lines[start : start + 40]):
+            canvas.drawString(20, 800 - 14 * offset, line)
+        canvas.showPage()
+    canvas.save()
 
 
 def write_outputs(outputs: dict[str, object], out: Path) -> None:
@@ -75,6 +87,8 @@ def write_outputs(outputs: dict[str, object], out: Path) -> None:
             pq.write_table(content, target)
         elif name.endswith(".csv"):
             pa_csv.write_csv(content, target)
+        elif name.endswith(".pdf"):
+            write_pdf(content, target)
         else:
             workbook = xlsxwriter.Workbook(str(target), WORKBOOK_OPTIONS)
             for sheet_name, rows in content.items():

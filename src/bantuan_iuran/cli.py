@@ -303,7 +303,11 @@ def _report(run: _Run, workdir: Path, months, start_month, budget, previous) -> 
     outcome = report_stage(workdir, options, run.settings)
     render.warnings(outcome.warnings)
     render.report_totals(outcome.report)
-    render.info(f"Lists and workbooks -> {workdir / 'report'}")
+    year = options.year
+    render.info(
+        f"Decree attachment to sign -> {workdir / 'report' / f'lampiran_sk_{year}.pdf'} "
+        f"(and .xlsx); lists and summaries -> {workdir / 'report'}"
+    )
     return EXIT_OK
 
 
