@@ -22,9 +22,8 @@ from typing import TYPE_CHECKING, Any
 from bantuan_iuran.excel import (
     LINE_PT,
     WorkbookJob,
-    column_points,
     print_landscape,
-    printable_points,
+    print_scale,
     set_widths,
     wrapped_line_count,
     write_fitted_row,
@@ -350,19 +349,9 @@ def _finish(sheet, widths: Sequence[float], first: int) -> None:
     answer cells can change (no password: anyone may read, and unprotect deliberately)."""
     set_widths(sheet, widths)
     sheet.freeze_panes(first, 0)
-    print_landscape(sheet, first - 1, scale=form_scale(widths))
+    print_landscape(sheet, first - 1, scale=print_scale(widths))
     sheet.repeat_rows(_HEADER_ROW, first - 1)
     sheet.protect("", {"format_columns": True, "format_rows": True, "select_locked_cells": True})
-
-
-# Columns print wider in LibreOffice (Carlito's digit 7.4 px) than in Excel (Calibri's 7 px).
-_WIDEST_PRINTER = 1.08
-
-
-def form_scale(widths: Sequence[float]) -> int:
-    """The print scale at which the form's columns fit across A4 landscape."""
-    total = sum(column_points(width) for width in widths) * _WIDEST_PRINTER
-    return min(100, int(printable_points()[0] / total * 100))
 
 
 def _refused_sheet(workbook, looks, rows, desa, kecamatan, context):

@@ -70,7 +70,6 @@ def formats(workbook: xlsxwriter.Workbook) -> Styles:
         workbook,
         {
             "title": workbook.add_format({"bold": True, "font_size": 13}),
-            "subtitle": workbook.add_format({"italic": True, "font_color": "#444444"}),
             "header": workbook.add_format(
                 {
                     "bold": True,
@@ -81,11 +80,6 @@ def formats(workbook: xlsxwriter.Workbook) -> Styles:
                 }
             ),
             "text": workbook.add_format({"border": 1, "valign": "top", "text_wrap": True}),
-            "differs": workbook.add_format(
-                {"border": 1, "valign": "top", "text_wrap": True, "bg_color": "#FFF2CC"}
-            ),
-            "number": workbook.add_format({"border": 1, "valign": "top", "num_format": "#,##0"}),
-            "bold_number": workbook.add_format({"bold": True, "border": 1, "num_format": "#,##0"}),
             "bold": workbook.add_format({"bold": True, "border": 1}),
             # Text around a table (a decree's identification, a signature): no border, no wrap.
             "plain": workbook.add_format({}),
@@ -126,14 +120,26 @@ MARGINS_IN = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.6}
 A4_LANDSCAPE_PT = (842.0, 595.0)
 
 
-def printable_points(landscape: bool = True) -> tuple[float, float]:
-    """Width and height of the printed area of an A4 page inside the margins."""
-    width, height = A4_LANDSCAPE_PT if landscape else A4_LANDSCAPE_PT[::-1]
+def printable_points() -> tuple[float, float]:
+    """Width and height of the printed area of an A4 landscape page inside the margins."""
+    width, height = A4_LANDSCAPE_PT
     inch = 72
     return (
         width - (MARGINS_IN["left"] + MARGINS_IN["right"]) * inch,
         height - (MARGINS_IN["top"] + MARGINS_IN["bottom"]) * inch,
     )
+
+
+# A column `width` characters wide prints wider in LibreOffice than in Excel: it counts the
+# digit of Carlito at 11 pt as 7.4 pixels where Excel counts Calibri's as 7.
+WIDEST_PRINTER = 1.08
+
+
+def print_scale(widths: Sequence[float]) -> int:
+    """The largest whole per cent at which the columns fit across an A4 landscape page, in
+    Excel and in LibreOffice."""
+    total = sum(column_points(width) for width in widths) * WIDEST_PRINTER
+    return min(100, math.floor(printable_points()[0] / total * 100))
 
 
 def print_landscape(sheet, header_row: int, scale: int | None = None) -> None:

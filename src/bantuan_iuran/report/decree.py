@@ -20,6 +20,7 @@ from bantuan_iuran.excel import (
     column_points,
     fitted_widths,
     print_landscape,
+    print_scale,
     printable_points,
     set_widths,
     wrapped_line_count,
@@ -140,18 +141,6 @@ def person_cells(number: int, person: dict[str, Any]) -> tuple[str, ...]:
         thousands(int(person["premium_monthly"])),
         thousands(int(person["premium_total"])),
     )
-
-
-# A column `width` characters wide prints wider in LibreOffice than in Excel: it counts the
-# digit of Carlito at 11 pt as 7.4 pixels where Excel counts Calibri's as 7.
-WIDEST_PRINTER = 1.08
-
-
-def print_scale(widths: tuple[float, ...]) -> int:
-    """The largest whole per cent at which every column fits across an A4 landscape page, in
-    Excel and in LibreOffice."""
-    total = sum(column_points(width) for width in widths) * WIDEST_PRINTER
-    return min(100, math.floor(printable_points()[0] / total * 100))
 
 
 def signature_column(lines: tuple[str, ...], widths: tuple[float, ...]) -> int:
