@@ -56,6 +56,17 @@ def ingested_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
         "occupation": "",
         "kk": "",
         "extra": "",
+        **dict.fromkeys(
+            (
+                "answer_nik",
+                "answer_name",
+                "answer_birth_date",
+                "answer_action",
+                "answer_note",
+                "answer_source",
+            ),
+            "",
+        ),  # fmt: skip
     }
     frame = pd.DataFrame([{**defaults, **r} for r in rows])
     frame.insert(0, "row_id", range(1, len(frame) + 1))

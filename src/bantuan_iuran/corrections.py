@@ -75,6 +75,7 @@ DETAIL_COLUMNS = (
     ("Kemiripan nama (%)", 9),
 )
 OTHER_HOLDER = "terdaftar atas nama orang lain"
+FORM_MARK = "bantuan-iuran form"  # A1 of the hidden sheet: how a returned form is recognised
 UNKNOWN_VILLAGE = "_DESA_TIDAK_DIKENALI"
 _COVER_ROW = 2
 _HEADER_ROW = 7  # the group headings; the column names under them
@@ -98,13 +99,19 @@ def _safe(name: str) -> str:
     return re.sub(r"[^\w\- ]+", "_", name).strip() or "_"
 
 
-def row_digest(row: dict[str, Any]) -> str:
-    """A fingerprint of what a row was sent with (where it came from and its NIK, name and
-    birth date as written): an answer belongs to the row only while this still matches."""
-    fields = ("row_id", "source_file", "source_sheet", "source_row", "nik_raw", "name_sent",
-              "birth_date_sent")  # fmt: skip
-    text = "\x1f".join(str(row[field]) for field in fields)
+def row_digest(
+    source_file: str, source_sheet: str, source_row: int, nik: str, name: str, birth_date: str
+) -> str:
+    """A fingerprint of a row as the village sent it (where it is and its NIK, name and birth
+    date as written): an answer belongs to the row only while this still matches, whatever
+    numbers the rows get when files are added or removed."""
+    text = "\x1f".join([source_file, source_sheet, str(source_row), nik, name, birth_date])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def _digest(row: dict[str, Any]) -> str:
+    return row_digest(row["source_file"], row["source_sheet"], row["source_row"],
+                      row["nik_raw"], row["name_sent"], row["birth_date_sent"])  # fmt: skip
 
 
 def correction_jobs(
@@ -125,12 +132,15 @@ def correction_jobs(
 
 
 _FIELDS = [
-    "row_id", "status", "kecamatan", "desa", "kode_desa", "source_file", "source_sheet",
-    "source_row", "reasons", "reason_text", "reason_detail", "nik_suggested", "suggestion_basis",
-    "registry_nik", "registry_name", "registry_birth_date", "registry_kode_desa",
-    "registry_desa", "name_similarity", "birth_date_stated",
+    "row_id", "status", "answer_action", "answer_note", "answer_source", "kecamatan", "desa",
+    "kode_desa", "source_file", "source_sheet", "source_row", "reasons", "reason_text",
+    "reason_detail", "nik_suggested", "suggestion_basis", "registry_nik", "registry_name",
+    "registry_birth_date", "registry_kode_desa", "registry_desa", "name_similarity",
+    "birth_date_stated",
 ]  # fmt: skip
-_SENT = {"nik_raw": "nik_raw", "name": "name_sent", "birth_date": "birth_date_sent"}
+_SENT = {"nik_raw": "nik_raw", "name": "name_sent", "birth_date": "birth_date_sent",
+         "answer_nik": "answer_nik", "answer_name": "answer_name",
+         "answer_birth_date": "answer_birth_date"}  # fmt: skip
 
 
 def _rows_by_village(
@@ -298,7 +308,27 @@ def _problem_text(row: dict[str, Any]) -> str:
         parts.append(f"Tanggal lahir di Dukcapil: {indonesian_date(row['registry_birth_date'])}.")
     if row["nik_suggested"]:
         parts.append(f"Saran: NIK {row['nik_suggested']} ({row['suggestion_basis']}).")
+    if row["answer_source"]:
+        parts.append(earlier_answer(row))
     return "\n".join(parts)
+
+
+def earlier_answer(row: dict[str, Any]) -> str:
+    """What the village answered last time, so that the clerk sees what was not enough."""
+    given = [
+        f"{label} {value}"
+        for label, value in (
+            ("NIK", row["answer_nik"]),
+            ("nama", row["answer_name"]),
+            ("tanggal lahir", row["answer_birth_date"]),
+            ("tindak lanjut:", row["answer_action"]),
+            ("catatan:", row["answer_note"]),
+        )
+        if value
+    ]
+    round_ = re.search(r"putaran (\d+)", row["answer_source"])
+    when = f" putaran {round_.group(1)}" if round_ else ""
+    return f"Jawaban desa{when}: {', '.join(given)}."
 
 
 def _mark_differences(sheet, index: int, row: dict[str, Any], looks) -> None:
@@ -418,13 +448,13 @@ def _keys_sheet(workbook, placed, context: FormContext) -> None:
     """Hidden: what reading the answer back needs (the batch, the round, and for each row on
     the form its place, row id and the digest of what it was sent with)."""
     sheet = workbook.add_worksheet(KEYS_SHEET)
-    write_text_row(sheet, 0, ("bantuan-iuran form", "1"), None)
+    write_text_row(sheet, 0, (FORM_MARK, "1"), None)
     write_text_row(sheet, 1, ("batch", context.batch), None)
     write_text_row(sheet, 2, ("round", str(context.round)), None)
     write_text_row(sheet, 3, ("year", str(context.year)), None)
     write_text_row(sheet, 5, KEY_FIELDS, None)
     for offset, (name, row_number, row) in enumerate(placed, start=6):
-        values = (name, str(row_number), str(row["row_id"]), row_digest(row))
+        values = (name, str(row_number), str(row["row_id"]), _digest(row))
         write_text_row(sheet, offset, values, None)
     sheet.hide()
     sheet.protect("")

@@ -62,22 +62,39 @@ def ingest_stage(
         )
     on_start(len(files))
     record = _start(workdir, "ingest", settings)
-    result = run_ingest(files, settings, on_file=on_file)
+    batch = read_manifest(workdir).get("batch")  # of the correction forms sent from here
+    result = run_ingest(files, settings, on_file=on_file, batch=batch)
     outcome = IngestOutcome(warnings=_record_sources(files, record), result=result)
+    outcome.warnings.extend(_answer_warnings(result.answers))
     write_parquet(result.applicants, workdir / INGESTED)
     record.wrote(workdir / INGESTED, workdir)
-    for name, frame in (("ingest_log.csv", result.log), ("dropped.csv", result.dropped)):
+    tables = (("ingest_log.csv", result.log), ("dropped.csv", result.dropped),
+              ("answers.csv", result.answers))  # fmt: skip
+    for name, frame in tables:
         write_csv(frame, workdir / name)
         record.wrote(workdir / name, workdir)
+    outcomes = result.answers["outcome"].value_counts()
     record.rows = {
         "files": len(files),
         "failed_files": result.failed_files,
         "applicant_rows": len(result.applicants),
         "dropped_rows": len(result.dropped),
+        "answer_rows": len(result.answers),
+        **{f"answers_{name}": int(count) for name, count in outcomes.items()},
     }
     outcome.warnings.extend(_villages_with_several_files(result.log))
     record.finish(workdir)
     return outcome
+
+
+def _answer_warnings(answers: pd.DataFrame) -> list[str]:
+    """One line per returned form whose answers were not all applied (answers.csv has each)."""
+    left = answers[answers["outcome"].isin(["row_gone", "other_batch", "edited"])]
+    return [
+        f"{file}: {len(rows)} answer(s) {', '.join(sorted(set(rows['outcome'])))}: "
+        f"{rows['message'].iloc[0]} (answers.csv lists them)"
+        for file, rows in left.groupby("file", sort=True)
+    ]
 
 
 def _start(

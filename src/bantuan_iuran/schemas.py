@@ -56,6 +56,28 @@ class IngestedRows(_Traced):
     occupation: Series[str]
     kk: Series[str]
     extra: Series[str]
+    # The village's answer on a returned correction form (empty: none), and where it was
+    # written; nik_raw, name and birth_date above stay as the village first sent them.
+    answer_nik: Series[str]
+    answer_name: Series[str]
+    answer_birth_date: Series[str]
+    answer_action: Series[str]
+    answer_note: Series[str]
+    answer_source: Series[str]  # 'perbaikan/PANGGUL/BESUKI.xlsx Perbaikan baris 10 (putaran 1)'
+
+
+class AnswerLog(_Table):
+    """answers.csv: every row of every returned correction form, and what became of it."""
+
+    file: Series[str]
+    sheet: Series[str]
+    row: Series[int] = pa.Field(ge=1)
+    round: Series[int] = pa.Field(ge=0)
+    outcome: Series[str] = pa.Field(
+        isin=["applied", "unanswered", "replaced", "row_gone", "other_batch", "edited"]
+    )
+    row_id: Series[int] = pa.Field(ge=0)  # the row it was applied to (0: none)
+    message: Series[str]
 
 
 class IngestLog(_Table):
@@ -147,3 +169,10 @@ class ValidatedRows(_Traced):
     registry_kecamatan: Series[str]
     registry_occupation: Series[str]
     registry_death_date: Series[str]
+    # What the village first sent where an answer changed it, and the answer's own record.
+    sent_nik_raw: Series[str]
+    sent_name: Series[str]
+    sent_birth_date: Series[str]
+    answer_action: Series[str]
+    answer_note: Series[str]
+    answer_source: Series[str]

@@ -83,7 +83,8 @@ def first_registry_keys(ingested: pd.DataFrame) -> RegistryKeys:
     """The registry rows a batch needs first: the holders of the NIKs written (a NIK column may
     hold a KK number, so those too), and what a number cell's 16th digit may have been."""
     niks: set[str] = set()
-    for raw, is_number in zip(ingested["nik_raw"], ingested["nik_is_number"], strict=True):
+    rows = with_answers(ingested)
+    for raw, is_number in zip(rows["nik_raw"], rows["nik_is_number"], strict=True):
         reading = read_nik(raw, is_number)
         if reading.known_digits >= 15:
             niks.update(last_digit_variants(reading.nik) if reading.damaged else [reading.nik])
@@ -145,8 +146,28 @@ def _area_keys(kode_desa: str, birth_date: str) -> list[str]:
     return [f"{kode_desa[:6]}{day}{code}", f"{kode_desa[:6]}{int(day) + 40}{code}"]
 
 
+def with_answers(ingested: pd.DataFrame) -> pd.DataFrame:
+    """The rows as they are to be checked: a village's answer on a returned correction form
+    takes the place of what it first sent (kept in sent_nik_raw, sent_name, sent_birth_date);
+    an answered NIK was typed as text."""
+    answered = {
+        column: ingested[answer].where(ingested[answer] != "", ingested[column])
+        for column, answer in (("nik_raw", "answer_nik"), ("name", "answer_name"),
+                              ("birth_date", "answer_birth_date"))
+    }  # fmt: skip
+    return ingested.assign(
+        sent_nik_raw=ingested["nik_raw"],
+        sent_name=ingested["name"],
+        sent_birth_date=ingested["birth_date"],
+        nik_is_number=ingested["nik_is_number"] & (ingested["answer_nik"] == ""),
+        **answered,
+    )
+
+
 def normalized_rows(ingested: pd.DataFrame) -> pd.DataFrame:
-    """The ingested rows with the name, birth date and sex as compared (normalize.py)."""
+    """The rows as checked (with the villages' answers), with the name, birth date and sex as
+    compared (normalize.py)."""
+    ingested = with_answers(ingested)
     return plain_columns(ingested).assign(
         name_normalized=ingested["name"].map(normalize_name),
         birth_date_stated=ingested["birth_date"].map(normalize_date),
@@ -155,6 +176,9 @@ def normalized_rows(ingested: pd.DataFrame) -> pd.DataFrame:
 
 
 def _assess(row, index: RegistryIndex, enrolled: set[str], settings: Settings) -> _Outcome:
+    if row.answer_action.startswith("dibatalkan"):
+        detail = "; ".join(filter(None, [row.answer_action, row.answer_note]))
+        return _Outcome(read_nik(row.nik_raw, row.nik_is_number), ["WITHDRAWN"], details=[detail])
     outcome = _identify(row, index, settings.programme.year)
     if not row.kode_desa:
         outcome.codes.append("VILLAGE_UNKNOWN")
@@ -358,8 +382,14 @@ def _assemble(
             "registry_kecamatan": _registry_value(registry, outcomes, "kecamatan_name"),
             "registry_occupation": matched["occupation"],
             "registry_death_date": matched["death_date"],
+            **{column: rows[column] for column in _ANSWER_RECORD},
         }
     )
+
+
+# What validated.parquet keeps of an answer: the values first sent, and the answer's record.
+_ANSWER_RECORD = ("sent_nik_raw", "sent_name", "sent_birth_date", "answer_action",
+                  "answer_note", "answer_source")  # fmt: skip
 
 
 def _registry_value(registry: pd.DataFrame, outcomes: list[_Outcome], column: str) -> list[str]:

@@ -18,6 +18,13 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from bantuan_iuran.ingest.answers import (
+    ANSWER_FIELDS,
+    Answer,
+    apply_answers,
+    is_answer_form,
+    read_answers,
+)
 from bantuan_iuran.ingest.cells import (
     INPUT_SUFFIXES,
     ISOLATED_SUFFIXES,
@@ -73,6 +80,7 @@ class IngestResult:
     applicants: pd.DataFrame
     log: pd.DataFrame
     dropped: pd.DataFrame
+    answers: pd.DataFrame  # every row of every returned correction form, and its outcome
 
     @property
     def failed_files(self) -> int:
@@ -84,6 +92,7 @@ class _SheetResult:
     rows: list[dict[str, object]] = field(default_factory=list)
     dropped: list[dict[str, object]] = field(default_factory=list)
     log: dict[str, object] = field(default_factory=dict)
+    answers: list[Answer] = field(default_factory=list)
 
 
 def find_source_files(sources: Iterable[Path], workdir: Path | None = None) -> list[SourceFile]:
@@ -139,10 +148,13 @@ def run_ingest(
     files: Sequence[SourceFile],
     settings: Settings,
     on_file: Callable[[SourceFile], None] | None = None,
+    batch: str | None = None,
 ) -> IngestResult:
+    """The applicant rows of every village file, with the answers of the returned correction
+    forms of `batch` (the work folder's) beside the rows they answer."""
     import pandas as pd
 
-    from bantuan_iuran.schemas import DroppedRows, IngestedRows, IngestLog
+    from bantuan_iuran.schemas import AnswerLog, DroppedRows, IngestedRows, IngestLog
 
     read = partial(
         ingest_file, user_fields=user_header_fields(settings.headers), overrides=settings.layouts
@@ -160,8 +172,13 @@ def run_ingest(
     results = [result for file_results in per_file for result in file_results]
     rows = [row for r in results for row in r.rows]
     applicants = pd.DataFrame(rows, columns=list(IngestedRows.to_schema().columns))
+    applicants = applicants.assign(row_id=range(1, len(rows) + 1), **_NO_ANSWER)
+    applicants, answers = apply_answers(applicants, [a for r in results for a in r.answers], batch)
     return IngestResult(
-        applicants=IngestedRows.validate(applicants.assign(row_id=range(1, len(rows) + 1))),
+        applicants=IngestedRows.validate(applicants),
+        answers=AnswerLog.validate(
+            pd.DataFrame(answers, columns=list(AnswerLog.to_schema().columns))
+        ),
         log=IngestLog.validate(pd.DataFrame([r.log for r in results])),
         dropped=DroppedRows.validate(
             pd.DataFrame(
@@ -170,6 +187,9 @@ def run_ingest(
             )
         ),
     )
+
+
+_NO_ANSWER = dict.fromkeys((*ANSWER_FIELDS, "answer_source"), "")
 
 
 def _size(path: Path) -> int:
@@ -214,6 +234,8 @@ def ingest_file(
         return [_failed(source, "", str(exc))]
     except OSError as exc:
         return [_failed(source, "", f"cannot open the file: {exc.strerror or exc}")]
+    if is_answer_form(sheets):
+        return [_answer_form(source, sheets)]
     results = [ingest_sheet(source, sheet, user_fields, overrides) for sheet in sheets]
     if not any(r.log["status"] != "skipped" for r in results):
         names = ", ".join(s.name or "(csv)" for s in sheets)
@@ -221,6 +243,15 @@ def ingest_file(
         message = f"no sheet has a table with a NIK and a name column (sheets: {names})"
         return [_failed(source, "", message, hint)]
     return results
+
+
+def _answer_form(source: SourceFile, sheets: Sequence[Sheet]) -> _SheetResult:
+    """A correction form sent back: its answers, not applicant rows."""
+    answers = read_answers(source.relative, sheets)
+    answered = sum(answer.answered for answer in answers)
+    message = f"correction form sent back: {answered} of {len(answers)} rows answered"
+    log = _log_entry(source, "", "ok", file_format="formulir perbaikan", message=message)
+    return _SheetResult(answers=answers, log=log)
 
 
 def _crashed(source: SourceFile) -> list[_SheetResult]:
