@@ -74,6 +74,7 @@ class Settings:
     registry_columns: dict[str, tuple[str, ...]]
     enrolled_columns: dict[str, tuple[str, ...]]
     layouts: tuple[LayoutOverride, ...] = ()
+    revisions: tuple[tuple[str, str], ...] = ()  # (new, old) file patterns
     decree: Decree = field(default_factory=lambda: Decree())
     corrections: Corrections = field(default_factory=lambda: Corrections())
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
@@ -154,6 +155,7 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
         registry_columns=_alias_table(config.registry_columns),
         enrolled_columns=_alias_table(config.enrolled_columns),
         layouts=parse_overrides(data.get("layout", [])),
+        revisions=tuple((r.new, r.old) for r in config.revision),
         decree=config.decree,
         corrections=config.corrections,
         raw=data,
@@ -289,6 +291,14 @@ class Corrections(_Table):
     kontak: str = ""
 
 
+class Revision(_Table):
+    """A village's list that replaces another ([[revision]]): file patterns as ingest_log.csv
+    names the files (* and ? match any text)."""
+
+    new: str
+    old: str
+
+
 class RunTable(_Table):
     """The scheduled job's inputs (cli.py reads them; paths are relative to the file)."""
 
@@ -329,6 +339,7 @@ class ConfigFile(_Table):
 
     # Checked with their own messages by ingest/overrides.py.
     layout: list[dict[str, Any]] = []
+    revision: list[Revision] = []
 
 
 def validated_config(data: dict[str, Any]) -> ConfigFile:

@@ -11,7 +11,7 @@ from pandera.typing import Series
 # What a row under a header is when it is not an applicant (ingest/rows.py decides).
 DROPPED_KINDS = (
     "blank", "header", "numbering", "total", "signature", "separator", "parent", "title", "note",
-    "end", "other",
+    "end", "other", "replaced",
 )  # fmt: skip
 
 _KODE_DESA = r"^(\d{10})?$"

@@ -41,6 +41,7 @@ from bantuan_iuran.ingest.overrides import (
     layout_from_override,
     suggest_override,
 )
+from bantuan_iuran.ingest.revisions import Replacement, find_replacements
 from bantuan_iuran.ingest.rows import Block, RowCall, name_text, read_table
 from bantuan_iuran.ingest.village import VillageMatch, identify_village
 from bantuan_iuran.nik import mask_numbers
@@ -172,21 +173,51 @@ def run_ingest(
     results = [result for file_results in per_file for result in file_results]
     rows = [row for r in results for row in r.rows]
     applicants = pd.DataFrame(rows, columns=list(IngestedRows.to_schema().columns))
-    applicants = applicants.assign(row_id=range(1, len(rows) + 1), **_NO_ANSWER)
+    paths = {source.relative: source.path for source in files}
+    replacements = find_replacements(applicants, paths, settings.revisions)
+    old = applicants["source_file"].isin([r.old for r in replacements])
+    dropped = [d for r in results for d in r.dropped] + _replaced_rows(
+        applicants[old], replacements
+    )
+    applicants = applicants[~old].assign(row_id=range(1, int((~old).sum()) + 1), **_NO_ANSWER)
     applicants, answers = apply_answers(applicants, [a for r in results for a in r.answers], batch)
+    log = pd.DataFrame([_with_replacement(r.log, replacements) for r in results])
     return IngestResult(
         applicants=IngestedRows.validate(applicants),
         answers=AnswerLog.validate(
             pd.DataFrame(answers, columns=list(AnswerLog.to_schema().columns))
         ),
-        log=IngestLog.validate(pd.DataFrame([r.log for r in results])),
+        log=IngestLog.validate(log),
         dropped=DroppedRows.validate(
-            pd.DataFrame(
-                [d for r in results for d in r.dropped],
-                columns=list(DroppedRows.to_schema().columns),
-            )
+            pd.DataFrame(dropped, columns=list(DroppedRows.to_schema().columns))
         ),
     )
+
+
+def _replaced_rows(rows: pd.DataFrame, replacements: list[Replacement]) -> list[dict[str, object]]:
+    """The rows of a replaced list, for dropped.csv: every row is accounted for."""
+    newer = {r.old: r.new for r in replacements}
+    return [
+        {
+            "source_file": file,
+            "source_sheet": sheet,
+            "source_row": row,
+            "kind": "replaced",
+            "text": f"diganti oleh {newer[file]}",
+        }  # fmt: skip
+        for file, sheet, row in zip(
+            rows["source_file"], rows["source_sheet"], rows["source_row"], strict=True
+        )
+    ]
+
+
+def _with_replacement(log: dict[str, object], replacements: list[Replacement]) -> dict[str, object]:
+    for replacement in replacements:
+        if log["file"] == replacement.old:
+            note = (f"replaced by {replacement.new} ({replacement.why}): its rows are in "
+                    "dropped.csv as replaced")  # fmt: skip
+            return {**log, "message": "; ".join(filter(None, [str(log["message"]), note]))}
+    return log
 
 
 _NO_ANSWER = dict.fromkeys((*ANSWER_FIELDS, "answer_source"), "")

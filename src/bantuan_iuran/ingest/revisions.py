@@ -1,0 +1,132 @@
+"""A village that sends its whole list again: which file counts.
+
+Two files of one village that are mostly the same people (by the NIKs written) are two
+versions of one list: the newer replaces the older, and the older's rows are listed in
+dropped.csv as `replaced`, never silently lost. Newer is decided, in this order, by a date in
+the file's name ("Desa Melis 2027-01-20.xlsx", "... 20-01-2027 ..."), by a revision word and
+its number ("revisi", "revisi 2", "perbaikan", "rev2"), and last by the file's modification
+time. The analyst can say it instead in the config ([[revision]] new = ..., old = ...). Two
+genuinely different lists of one village (few people in common) are both read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from fnmatch import fnmatch
+from itertools import combinations
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# Share of the smaller list's people also in the other list that makes them two versions.
+SAME_LIST = 0.6
+_REVISION = re.compile(r"(?i)\b(?:revisi|rev|perbaikan|koreksi|update|baru)\s*[-_ ]?(\d*)")
+_DATES = (
+    re.compile(r"(?<!\d)(?P<y>20\d\d)[-_.](?P<m>\d\d?)[-_.](?P<d>\d\d?)(?!\d)"),
+    re.compile(r"(?<!\d)(?P<d>\d\d?)[-_.](?P<m>\d\d?)[-_.](?P<y>20\d\d)(?!\d)"),
+)
+
+
+@dataclass(frozen=True)
+class Replacement:
+    old: str
+    new: str
+    why: str  # how the newer was decided, in words for the log
+
+
+def file_date(name: str) -> date | None:
+    """A date written in a file's name.
+
+    >>> file_date("Desa Melis 20-01-2027.xlsx"), file_date("melis_2027-01-21_rev.xlsx")
+    (datetime.date(2027, 1, 20), datetime.date(2027, 1, 21))
+    """
+    for pattern in _DATES:
+        match = pattern.search(PurePosixPath(name).stem)
+        if match:
+            try:
+                return date(int(match["y"]), int(match["m"]), int(match["d"]))
+            except ValueError:
+                continue
+    return None
+
+
+def revision_number(name: str) -> int:
+    """0 for a first version; 1 for "revisi", "perbaikan"; n for "revisi n".
+
+    >>> revision_number("Desa Melis.xlsx"), revision_number("Desa Melis revisi.xlsx")
+    (0, 1)
+    >>> revision_number("melis_rev3.xlsx")
+    3
+    """
+    match = _REVISION.search(PurePosixPath(name).stem.replace("_", " "))
+    if not match:
+        return 0
+    return int(match.group(1)) if match.group(1) else 1
+
+
+def _newer(a: str, b: str, mtimes: dict[str, float]) -> tuple[str, str, str]:
+    """(newer, older, why) of two versions of a list."""
+    dates = file_date(a), file_date(b)
+    if all(dates) and dates[0] != dates[1]:
+        return (a, b, "date in the name") if dates[0] > dates[1] else (b, a, "date in the name")
+    numbers = revision_number(a), revision_number(b)
+    if numbers[0] != numbers[1]:
+        return (a, b, "revision in the name") if numbers[0] > numbers[1] else (
+            b, a, "revision in the name")  # fmt: skip
+    if mtimes.get(a, 0) >= mtimes.get(b, 0):
+        return a, b, "modification time"
+    return b, a, "modification time"
+
+
+def find_replacements(
+    applicants: pd.DataFrame,
+    paths: dict[str, Path],
+    stated: Sequence[tuple[str, str]] = (),
+) -> list[Replacement]:
+    """Which files replace which: the analyst's statements (`stated`, (new, old) patterns)
+    first, then versions of one village's list found by the people they share."""
+    files = sorted(set(applicants["source_file"]))
+    replaced: dict[str, Replacement] = {}
+    for new_pattern, old_pattern in stated:
+        for old in (f for f in files if fnmatch(f, old_pattern)):
+            new = next((f for f in files if fnmatch(f, new_pattern) and f != old), None)
+            if new:
+                replaced[old] = Replacement(old, new, "stated in the config")
+    niks = _niks_by_file(applicants)
+    villages = applicants.groupby("kode_desa")["source_file"].unique()
+    mtimes = {name: _mtime(path) for name, path in paths.items()}
+    for kode_desa, village_files in villages.items():
+        if not kode_desa or len(village_files) < 2:
+            continue
+        for a, b in combinations(sorted(village_files), 2):
+            if a in replaced or b in replaced or not _same_list(niks[a], niks[b]):
+                continue
+            new, old, why = _newer(a, b, mtimes)
+            replaced[old] = Replacement(old, new, why)
+    return sorted(replaced.values(), key=lambda r: r.old)
+
+
+def _niks_by_file(applicants: pd.DataFrame) -> dict[str, set[str]]:
+    digits = applicants["nik_raw"].str.replace(r"\D", "", regex=True)
+    frame = applicants.assign(digits=digits)
+    frame = frame[frame["digits"].str.len() >= 15]
+    return {file: set(group["digits"]) for file, group in frame.groupby("source_file")} | {
+        file: set() for file in set(applicants["source_file"]) - set(frame["source_file"])
+    }
+
+
+def _same_list(a: set[str], b: set[str]) -> bool:
+    smaller = min(len(a), len(b))
+    return smaller > 0 and len(a & b) / smaller >= SAME_LIST
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
