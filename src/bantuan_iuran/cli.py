@@ -206,7 +206,7 @@ def main_options(
 
 def _ingest(run: _Run, sources: list[Path] | None, workdir: Path) -> int:
     from bantuan_iuran import render
-    from bantuan_iuran.ingest import folder_summary
+    from bantuan_iuran.ingest import ANSWER_FORM, folder_summary
     from bantuan_iuran.pipeline import ingest_stage
 
     paths = run.sources(sources)
@@ -234,10 +234,24 @@ def _ingest(run: _Run, sources: list[Path] | None, workdir: Path) -> int:
             render.layout_hint(where, entry.message, entry.layout_hint)
         elif entry.status == "failed":
             render.warning(f"{where}: {entry.message}")
-        elif entry.status == "ok" and not entry.kode_desa:
+        elif entry.status == "ok" and not entry.kode_desa and entry.format != ANSWER_FORM:
             render.warning(f"{where}: {entry.message.split(';')[0]}")
+    for replacement in result.replacements:
+        render.info(f"{replacement.old} is replaced by {replacement.new} ({replacement.why}).")
+    if len(result.answers):
+        render.info(answers_line(result.answers))
     render.warnings(outcome.warnings)
     return EXIT_PARTIAL if result.failed_files else EXIT_OK
+
+
+def answers_line(answers) -> str:
+    """'Correction forms sent back: 8 files, 318 rows: 194 answered and applied, ...'."""
+    outcomes = answers["outcome"].value_counts()
+    parts = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in outcomes.items())
+    files = answers["file"].nunique()
+    return (
+        f"Correction forms sent back: {files} files, {len(answers)} rows ({parts}) -> answers.csv"
+    )
 
 
 def _validate(
@@ -465,10 +479,34 @@ def sample(
         int | None, typer.Option(min=0, help="People on the enrolled list (default a quarter).")
     ] = None,
     year: Annotated[int, typer.Option(help="Programme year the ages are planted for.")] = 2027,
+    answers_to: Annotated[
+        Path | None,
+        typer.Option(
+            help="Instead: the villages' answers to this work folder's correction forms "
+            "(a round-1 run of the batch given with --batch), as a round-2 folder.",
+        ),
+    ] = None,
+    batch: Annotated[
+        Path | None, typer.Option(help="With --answers-to: the sample batch of round 1.")
+    ] = None,
 ) -> None:
-    """Write a synthetic batch: village files, registry extract, enrolled list and the truth."""
+    """Write a synthetic batch: village files, registry extract, enrolled list and the truth;
+    or, with --answers-to, the villages' side of the next round."""
     from bantuan_iuran import render
     from bantuan_iuran.sample import generate_sample
+
+    if answers_to is not None:
+        from bantuan_iuran.sample.answers import answer_round
+
+        if batch is None:
+            raise typer.BadParameter("--answers-to needs --batch (the round-1 sample folder)")
+        summary = answer_round(batch, answers_to, outdir, seed)
+        render.info(
+            f"{summary.forms} correction forms: {summary.answered_rows} rows answered; "
+            f"{summary.silent_village} did not answer; {summary.revised_file} is a revised "
+            f"list -> {outdir}"
+        )
+        return
 
     bar = render.FileProgress("Writing village files")
     with bar:

@@ -82,7 +82,8 @@ def ingest_stage(
         "answer_rows": len(result.answers),
         **{f"answers_{name}": int(count) for name, count in outcomes.items()},
     }
-    outcome.warnings.extend(_villages_with_several_files(result.log))
+    replaced = result.log["file"].isin([r.old for r in result.replacements])
+    outcome.warnings.extend(_villages_with_several_files(result.log[~replaced]))
     record.finish(workdir)
     return outcome
 

@@ -88,6 +88,12 @@ _REASONS = (
         "Usulan ganda",
     ),
     Reason(
+        "WITHDRAWN",
+        INELIGIBLE,
+        "Dibatalkan oleh desa pada formulir perbaikan.",
+        "Dibatalkan oleh desa",
+    ),
+    Reason(
         "DECEASED",
         INELIGIBLE,
         "Menurut data Dukcapil yang bersangkutan telah meninggal.",

@@ -82,6 +82,7 @@ class IngestResult:
     log: pd.DataFrame
     dropped: pd.DataFrame
     answers: pd.DataFrame  # every row of every returned correction form, and its outcome
+    replacements: list[Replacement] = field(default_factory=list)  # lists sent again
 
     @property
     def failed_files(self) -> int:
@@ -188,6 +189,7 @@ def run_ingest(
             pd.DataFrame(answers, columns=list(AnswerLog.to_schema().columns))
         ),
         log=IngestLog.validate(log),
+        replacements=replacements,
         dropped=DroppedRows.validate(
             pd.DataFrame(dropped, columns=list(DroppedRows.to_schema().columns))
         ),
@@ -220,6 +222,7 @@ def _with_replacement(log: dict[str, object], replacements: list[Replacement]) -
     return log
 
 
+ANSWER_FORM = "formulir perbaikan"  # the format ingest_log.csv gives a returned form
 _NO_ANSWER = dict.fromkeys((*ANSWER_FIELDS, "answer_source"), "")
 
 
@@ -281,7 +284,7 @@ def _answer_form(source: SourceFile, sheets: Sequence[Sheet]) -> _SheetResult:
     answers = read_answers(source.relative, sheets)
     answered = sum(answer.answered for answer in answers)
     message = f"correction form sent back: {answered} of {len(answers)} rows answered"
-    log = _log_entry(source, "", "ok", file_format="formulir perbaikan", message=message)
+    log = _log_entry(source, "", "ok", file_format=ANSWER_FORM, message=message)
     return _SheetResult(answers=answers, log=log)
 
 
