@@ -114,8 +114,8 @@ def _answer(truth, behaviour: str, born: dict[str, str], rng):
     case, nik = truth["case"], truth["true_nik"]
     names = {name: name for name, _ in ANSWER_COLUMNS}
     nik_column, _, date_column, action_column, note_column = names
-    if behaviour == "empty":
-        return (behaviour, truth["expected_status"], truth["expected_reason"]), {}
+    if behaviour == "empty" or (behaviour == "wrong" and not nik):
+        return ("empty", truth["expected_status"], truth["expected_reason"]), {}
     if behaviour == "withdrawn" or (behaviour == "right" and case in _STRANGERS):
         action = WITHDRAWN[int(rng.integers(0, len(WITHDRAWN)))]
         return ("withdrawn", "ineligible", "WITHDRAWN"), {

@@ -1,0 +1,148 @@
+"""Rounds with the villages, end to end on the sample: round 1, the villages' answers made by
+the generator, round 2; and the answers the tool must refuse."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from bantuan_iuran.config import load_settings
+from bantuan_iuran.corrections import FORM_SHEET, KEYS_SHEET
+from bantuan_iuran.pipeline import ingest_stage, validate_stage
+from bantuan_iuran.sample.answers import answer_round
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+KEY = ["source_file", "source_sheet", "source_row"]
+
+
+def _validate(work: Path, sources: Path) -> pd.DataFrame:
+    settings = load_settings()
+    ingest_stage([sources], work, settings)
+    registry, enrolled = SAMPLE / "dukcapil.parquet", SAMPLE / "peserta_aktif.csv"
+    return validate_stage(work, registry, enrolled, settings).validated
+
+
+@pytest.fixture(scope="module")
+def rounds(tmp_path_factory) -> dict[str, object]:
+    base = tmp_path_factory.mktemp("rounds")
+    work = base / "work"
+    first = _validate(work, SAMPLE / "desa")
+    summary = answer_round(SAMPLE, work, base / "round2", seed=5)
+    second = _validate(work, base / "round2" / "desa")
+    return {"base": base, "work": work, "first": first, "second": second, "summary": summary}
+
+
+def _truth(rounds) -> pd.DataFrame:
+    truth = pd.read_csv(rounds["base"] / "round2" / "truth_round2.csv", dtype=str,
+                        keep_default_na=False)  # fmt: skip
+    return truth[truth["behaviour"] != "replaced"].astype({"source_row": int})
+
+
+def test_round_two_statuses_are_the_villages_truth(rounds) -> None:
+    second, truth = rounds["second"], _truth(rounds)
+    merged = second.merge(truth, on=KEY, how="outer", indicator=True)
+    assert (merged["_merge"] == "both").all()  # no row lost or doubled
+    assert (merged["status"] == merged["round2_status"]).all()
+    behaviour = merged.set_index("behaviour")
+    assert set(behaviour.loc["withdrawn", "reasons"]) == {"WITHDRAWN"}
+    assert set(behaviour.loc["wrong", "status"]) == {"needs_fix"}
+    assert set(behaviour.loc["right", "status"]) == {"eligible"}
+
+
+def test_answers_are_applied_beside_what_the_village_sent(rounds) -> None:
+    work, second = rounds["work"], rounds["second"]
+    answers = pd.read_csv(work / "answers.csv", dtype=str, keep_default_na=False)
+    applied = answers[answers["outcome"] == "applied"]
+    assert len(applied) == rounds["summary"].answered_rows
+    assert set(answers["outcome"]) == {"applied", "unanswered"}
+    changed = second[second["answer_source"] != ""]
+    assert len(changed) == len(applied)
+    corrected = changed[changed["nik_raw"] != changed["sent_nik_raw"]]
+    assert len(corrected) > 50 and corrected["answer_source"].str.contains("putaran 1").all()
+    ingested = pd.read_parquet(work / "ingested.parquet")
+    sent = ingested.set_index(KEY).loc[corrected.set_index(KEY).index]
+    assert (sent["nik_raw"].to_numpy() == corrected["sent_nik_raw"].to_numpy()).all()
+
+
+def test_a_revised_list_replaces_the_old_one_and_every_row_is_accounted_for(rounds) -> None:
+    work, summary = rounds["work"], rounds["summary"]
+    log = pd.read_csv(work / "ingest_log.csv", dtype=str, keep_default_na=False)
+    old = log[log["message"].str.contains(f"replaced by {summary.revised_file}", regex=False)]
+    assert len(old) == 1
+    dropped = pd.read_csv(work / "dropped.csv", dtype=str, keep_default_na=False)
+    replaced = dropped[dropped["kind"] == "replaced"]
+    assert set(replaced["source_file"]) == set(old["file"])
+    first = rounds["first"]
+    assert len(replaced) == int((first["source_file"] == old["file"].iloc[0]).sum())
+    second = rounds["second"]
+    assert (
+        not second["reasons"].str.contains("DUPLICATE").sum()
+        > first["reasons"].str.contains("DUPLICATE").sum()
+    )
+
+
+def test_round_two_forms_list_what_is_still_open_with_the_earlier_answer(rounds) -> None:
+    work, second = rounds["work"], rounds["second"]
+    wrong = second[(second["status"] == "needs_fix") & (second["answer_source"] != "")]
+    row = wrong.iloc[0]
+    form = next((work / "perbaikan").rglob(f"{row['desa'].upper()}.xlsx"))
+    sheet = openpyxl.load_workbook(form)[FORM_SHEET]
+    texts = [str(c.value) for r in sheet.iter_rows() for c in r if c.value]
+    assert any("Jawaban desa putaran 1: NIK" in t and row["nik_raw"] in t for t in texts)
+    keys = list(openpyxl.load_workbook(form)[KEYS_SHEET].iter_rows(values_only=True))
+    assert keys[2][:2] == ("round", "2")
+    open_rows = second[(second["desa"] == row["desa"]) & (second["status"] == "needs_fix")]
+    assert len([k for k in keys[6:] if k[0] == FORM_SHEET]) == len(open_rows)
+
+
+def _sources_with_form(rounds, tmp_path: Path, village: str) -> tuple[Path, Path]:
+    """The sources of round 2 and the answered form of `village`, to tamper with."""
+    sources = tmp_path / "desa"
+    shutil.copytree(rounds["base"] / "round2" / "desa", sources)
+    return sources, next((sources / "_jawaban").rglob(f"{village}.xlsx"))
+
+
+@pytest.mark.parametrize(
+    ("tamper", "outcome"),
+    [("batch", "other_batch"), ("edited", "edited"), ("village_file", "row_gone"),
+     ("blank", None)],
+)  # fmt: skip
+def test_answers_that_cannot_be_trusted_are_reported_and_left_out(
+    rounds, tmp_path: Path, tamper: str, outcome: str | None
+) -> None:
+    # Panggungsari's list is a CSV file: a line added on top moves every row down one.
+    sources, form = _sources_with_form(rounds, tmp_path, "PANGGUNGSARI")
+    workbook = openpyxl.load_workbook(form)
+    sheet, keys = workbook[FORM_SHEET], workbook[KEYS_SHEET]
+    listed = list(keys.iter_rows(min_row=7, values_only=True))  # both sheets' rows
+    rows = [int(r[1]) for r in listed if r[0] == FORM_SHEET]
+    if tamper == "batch":
+        keys["B2"] = "another-batch"
+    elif tamper == "edited":
+        for row in rows:
+            sheet.cell(row, 3).value = "NAMA DIUBAH"
+    elif tamper == "blank":
+        for row in rows:
+            for column in range(6, 11):
+                sheet.cell(row, column).value = None
+    else:
+        village = sources / "DURENAN" / "Desa Panggungsari.csv"
+        village.write_bytes(
+            b"DAFTAR USULAN\r\n" + village.read_bytes().removeprefix(b"\xef\xbb\xbf")
+        )
+    workbook.save(form)
+    work = tmp_path / "work"
+    shutil.copytree(rounds["work"], work)
+    result = ingest_stage([sources], work, load_settings()).result
+    name = form.relative_to(sources).as_posix()
+    mine = result.answers[result.answers["file"] == name]
+    assert len(mine) == len(listed)
+    assert set(mine["outcome"]) - {"unanswered"} == ({outcome} if outcome else set())
+    applied = result.applicants["answer_source"].str.startswith(name)
+    assert applied.any() == (outcome == "edited")
+    if outcome:
+        assert mine.loc[mine["outcome"] == outcome, "message"].str.len().gt(20).all()
