@@ -254,6 +254,21 @@ def answers_line(answers) -> str:
     )
 
 
+_PROGRESS_HEADERS = {"answered": "answered", "fixed": "fixed", "still_to_fix": "to fix",
+                     "newly_wrong": "new wrong", "withdrawn": "withdrawn", "new": "new rows",
+                     "gone": "gone", "unchanged": "same"}  # fmt: skip
+
+
+def progress_columns(progress):
+    """The per-village progress as the console shows it: narrow enough for 80 columns."""
+    twice = progress["desa"].duplicated(keep=False)  # one name in two kecamatan
+    desa = progress["desa"].where(~twice, progress["desa"] + " (" + progress["kecamatan"] + ")")
+    shown = progress.drop(columns="kecamatan").assign(
+        desa=desa, answered=progress["answered"].map({True: "yes", False: "no"})
+    )
+    return shown.rename(columns=_PROGRESS_HEADERS)
+
+
 def _validate(
     run: _Run,
     workdir: Path,
@@ -292,6 +307,12 @@ def _validate(
         )
     render.counts_table("Rows per kecamatan", kecamatan_counts(outputs.validated))
     render.counts_table("Reasons", reason_counts(outputs.validated), total=False)
+    if outputs.progress is not None:
+        render.counts_table(
+            f"Round {outputs.round}: what changed since round {outputs.round - 1}, per village "
+            f"(row by row: perubahan_{outputs.round}.csv)",
+            progress_columns(outputs.progress),
+        )
     counts = outputs.validated["status"].value_counts()
     render.info(
         f"{len(outputs.validated):,} rows: {counts.get('eligible', 0):,} eligible, "

@@ -32,7 +32,8 @@ VALIDATED = "validated.parquet"
 CORRECTIONS = "perbaikan"
 REPORT = "report"
 # What `bantuan purge` deletes: every table that holds personal data before the final lists.
-INTERMEDIATE = (INGESTED, VALIDATED, "validated.csv", CORRECTIONS)
+ROUNDS = "rounds"  # each validation's outcome per row: rounds/round_<n>.parquet
+INTERMEDIATE = (INGESTED, VALIDATED, "validated.csv", CORRECTIONS, ROUNDS, "answers.csv")
 
 
 @dataclass
@@ -164,6 +165,8 @@ class ValidateOutcome(StageOutcome):
     validated: pd.DataFrame | None = None
     pending: PendingWorkbooks | None = None
     removed: list[Path] = field(default_factory=list)  # workbooks of villages with nothing to fix
+    round: int = 1
+    progress: pd.DataFrame | None = None  # per village, since the round before (round 2 on)
 
     @property
     def workbooks(self) -> list[Path]:
@@ -228,6 +231,7 @@ def validate_stage(
         record.wrote(workdir / name, workdir)
     batch, round_ = batch_and_round(workdir)
     record.batch, record.extra["round"] = batch, round_
+    outcome.round, outcome.progress = round_, _keep_round(workdir, validated, round_, record)
     context = FormContext(settings.programme.year, batch, round_, settings.corrections)
     jobs = correction_jobs(validated, ingested, workdir / CORRECTIONS, context)
     outcome.removed = _remove_stale_workbooks(workdir / CORRECTIONS, {job.target for job in jobs})
@@ -239,6 +243,27 @@ def validate_stage(
         outcome.pending.wait()
     outcome.validated = validated
     return outcome
+
+
+def _keep_round(
+    workdir: Path, validated: pd.DataFrame, number: int, record: StageRecord
+) -> pd.DataFrame | None:
+    """Keeps this round's outcome per row and, from round 2 on, writes what changed since the
+    round before (perubahan_<n>.csv) and returns the progress per village."""
+    from bantuan_iuran.rounds import changes, round_table, village_progress
+
+    folder = ensure_private_dir(workdir / ROUNDS)
+    table = round_table(validated)
+    write_parquet(table, folder / f"round_{number}.parquet")
+    record.wrote(folder / f"round_{number}.parquet", workdir)
+    previous = folder / f"round_{number - 1}.parquet"
+    if not previous.exists():
+        return None
+    moves = changes(pd.read_parquet(previous), table)
+    path = workdir / f"perubahan_{number}.csv"
+    write_csv(moves[moves["changed"]].drop(columns="changed"), path)
+    record.wrote(path, workdir)
+    return village_progress(moves, number - 1)
 
 
 def _remove_stale_workbooks(folder: Path, current: set[Path]) -> list[Path]:
