@@ -146,3 +146,76 @@ def test_answers_that_cannot_be_trusted_are_reported_and_left_out(
     assert applied.any() == (outcome == "edited")
     if outcome:
         assert mine.loc[mine["outcome"] == outcome, "message"].str.len().gt(20).all()
+
+
+def test_the_change_report_counts_match_what_the_villages_did(rounds) -> None:
+    work, truth = rounds["work"], _truth(rounds)
+    changed = pd.read_csv(work / "perubahan_2.csv", dtype=str, keep_default_na=False)
+    moves = changed["move"].value_counts()
+    behaviour = truth["behaviour"].value_counts()
+    assert moves["fixed"] == behaviour["right"]
+    assert moves["withdrawn"] == behaviour["withdrawn"]
+    assert moves["new"] == behaviour["revised"]
+    first = rounds["first"]
+    revised_from = first["source_file"].isin(
+        pd.read_csv(work / "dropped.csv", dtype=str).query("kind == 'replaced'")["source_file"]
+    )
+    assert moves["gone"] == int(revised_from.sum())
+    # Rows still to fix are listed when their values changed: answered wrong again.
+    assert moves["still_to_fix"] == behaviour["wrong"]
+    assert "newly_wrong" not in moves  # nobody's answer broke a row that was fine
+    wrong = changed[changed["move"] == "still_to_fix"]
+    assert (wrong["nik_before"] != wrong["nik_after"]).all()
+    progress = pd.read_parquet(work / "rounds" / "round_2.parquet")
+    assert len(progress) == len(rounds["second"])
+
+
+def test_the_summary_shows_progress_across_rounds(rounds, tmp_path: Path) -> None:
+    from bantuan_iuran.pipeline import ReportOptions, report_stage
+
+    work = tmp_path / "work"
+    shutil.copytree(rounds["work"], work)
+    report_stage(work, ReportOptions(year=2027), load_settings())
+    sheet = openpyxl.load_workbook(work / "report" / "ringkasan_2027.xlsx")["Perkembangan"]
+    headers = [c.value for c in sheet[4]]
+    assert headers[2:5] == ["Memenuhi syarat (putaran 1)", "Perlu perbaikan (putaran 1)",
+                            "Tidak memenuhi syarat (putaran 1)"]  # fmt: skip
+    total = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "JUMLAH")
+    second = rounds["second"]["status"].value_counts()
+    assert total[5:8] == (second["eligible"], second["needs_fix"], second["ineligible"])
+    assert len(sheet._charts) == 1
+
+
+def test_moves_between_two_rounds() -> None:
+    from bantuan_iuran.rounds import KEPT, changes, village_progress
+
+    def table(rows):
+        base = dict.fromkeys(KEPT, "")
+        frame = pd.DataFrame([{**base, **row} for row in rows])
+        return frame.astype({"source_row": int, "row_id": int})
+
+    before = table([
+        {"source_file": "a", "source_row": 1, "row_id": 1, "desa": "X", "status": "needs_fix"},
+        {"source_file": "a", "source_row": 2, "row_id": 2, "desa": "X", "status": "needs_fix"},
+        {"source_file": "a", "source_row": 3, "row_id": 3, "desa": "X", "status": "eligible"},
+        {"source_file": "a", "source_row": 4, "row_id": 4, "desa": "X", "status": "needs_fix"},
+        {"source_file": "b", "source_row": 1, "row_id": 5, "desa": "Y", "status": "eligible"},
+    ])  # fmt: skip
+    after = table([
+        {"source_file": "a", "source_row": 1, "row_id": 1, "desa": "X", "status": "eligible",
+         "answer_source": "f Perbaikan baris 9 (putaran 1)"},
+        {"source_file": "a", "source_row": 2, "row_id": 2, "desa": "X", "status": "needs_fix"},
+        {"source_file": "a", "source_row": 3, "row_id": 3, "desa": "X", "status": "needs_fix"},
+        {"source_file": "a", "source_row": 4, "row_id": 4, "desa": "X", "status": "ineligible",
+         "reasons": "WITHDRAWN"},
+        {"source_file": "c", "source_row": 1, "row_id": 5, "desa": "Y", "status": "eligible"},
+    ])  # fmt: skip
+    moves = changes(before, after)
+    assert moves.set_index(["source_file", "source_row"])["move"].to_dict() == {
+        ("a", 1): "fixed", ("a", 2): "still_to_fix", ("a", 3): "newly_wrong",
+        ("a", 4): "withdrawn", ("b", 1): "gone", ("c", 1): "new",
+    }  # fmt: skip
+    assert not moves.set_index(["source_file", "source_row"]).loc[("a", 2), "changed"]
+    progress = village_progress(moves, previous=1).set_index("desa")
+    assert progress.loc["X", "answered"] and not progress.loc["Y", "answered"]
+    assert progress.loc["Y", ["gone", "new"]].tolist() == [1, 1]

@@ -266,6 +266,18 @@ def _keep_round(
     return village_progress(moves, number - 1)
 
 
+def _history(workdir: Path) -> pd.DataFrame | None:
+    """Per village and round, rows by status, from every round kept (None before round 2)."""
+    from bantuan_iuran.rounds import history
+
+    kept = {
+        int(p.stem.removeprefix("round_")): p for p in (workdir / ROUNDS).glob("round_*.parquet")
+    }
+    if len(kept) < 2:
+        return None
+    return history({number: pd.read_parquet(path) for number, path in kept.items()})
+
+
 def _remove_stale_workbooks(folder: Path, current: set[Path]) -> list[Path]:
     """A village whose rows are all fine now has no correction workbook: last round's is
     removed, so perbaikan/ always matches validated.csv."""
@@ -376,7 +388,7 @@ def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> R
     decree = decree_document(report, options.regency, settings.decree)
     pdf = Shared(write_decree_pdf_job, [(decree, out / f"lampiran_sk_{year}.pdf")], None, True)
     write_decree_workbook(decree, out / f"lampiran_sk_{year}.xlsx")
-    write_summary_workbook(report, out / f"ringkasan_{year}.xlsx")
+    write_summary_workbook(report, out / f"ringkasan_{year}.xlsx", _history(workdir))
     write_csv(report.villages, out / f"ringkasan_{year}.csv")
     write_csv(kecamatan_totals(report.villages), out / f"ringkasan_kecamatan_{year}.csv")
     waiting = (out / f"cadangan_{year}.csv", out / f"cadangan_{year}.xlsx")

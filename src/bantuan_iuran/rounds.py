@@ -71,10 +71,11 @@ def village_progress(moves: pd.DataFrame, previous: int) -> pd.DataFrame:
     return table[["kecamatan", "desa", "answered", *MOVES]].sort_values(["kecamatan", "desa"])
 
 
-def history(rounds: list[pd.DataFrame]) -> pd.DataFrame:
-    """Per village and round: rows eligible, to fix and turned down (the Perkembangan sheet)."""
+def history(rounds: dict[int, pd.DataFrame]) -> pd.DataFrame:
+    """Per village and round (by number): rows eligible, to fix and turned down (the
+    Perkembangan sheet)."""
     frames = []
-    for number, table in enumerate(rounds, start=1):
+    for number, table in sorted(rounds.items()):
         counts = pd.crosstab([table["kecamatan"], table["desa"]], table["status"])
         counts = counts.reindex(columns=["eligible", "needs_fix", "ineligible"], fill_value=0)
         frames.append(counts.add_suffix(f"_{number}"))

@@ -70,12 +70,15 @@ _REASON_COLUMNS = [code for code, r in REASONS.items() if r.status == INELIGIBLE
 _TOP = 3  # the table's header row: the title and the reasons' group heading above it
 
 
-def write_summary_workbook(report: ReportResult, path: Path) -> None:
-    """Per desa and per kecamatan, with native bar charts in the tables' order."""
-    write_workbook(WorkbookJob(path, _summary_layout, (report,)))
+def write_summary_workbook(
+    report: ReportResult, path: Path, history: pd.DataFrame | None = None
+) -> None:
+    """Per desa and per kecamatan, with native bar charts in the tables' order; with the
+    rounds' `history` (rounds.history), a Perkembangan sheet across rounds."""
+    write_workbook(WorkbookJob(path, _summary_layout, (report, history)))
 
 
-def _summary_layout(workbook, styles, report: ReportResult) -> None:
+def _summary_layout(workbook, styles, report: ReportResult, history: pd.DataFrame | None) -> None:
     kecamatan = kecamatan_totals(report.villages)
     villages = _table_sheet(workbook, "Per Desa", report.villages, styles, report)
     sheet = _table_sheet(workbook, "Per Kecamatan", kecamatan, styles, report)
@@ -95,6 +98,66 @@ def _summary_layout(workbook, styles, report: ReportResult) -> None:
         stacked=True,
     )
     villages.insert_chart(_TOP + len(report.villages) + 3, 1, chart)
+    if history is not None and len(history.columns) > 5:  # two rounds or more
+        _progress_sheet(workbook, styles, history, report)
+
+
+_STATUS_LABELS = {"eligible": "Memenuhi syarat", "needs_fix": "Perlu perbaikan",
+                  "ineligible": "Tidak memenuhi syarat"}  # fmt: skip
+
+
+def _progress_sheet(workbook, styles, history: pd.DataFrame, report: ReportResult) -> None:
+    """Per kecamatan and desa, the rows of each status in each round, and a chart of the
+    totals across rounds."""
+    sheet = workbook.add_worksheet("Perkembangan")
+    sheet.write_string(0, 0, f"PERKEMBANGAN PERBAIKAN ANTAR PUTARAN - TAHUN {report.year}",
+                       styles["title"])  # fmt: skip
+    counts = [c for c in history.columns if c not in ("kecamatan", "desa")]
+    headers = ["Kecamatan", "Desa/Kelurahan"] + [
+        f"{_STATUS_LABELS[c.rsplit('_', 1)[0]]} (putaran {c.rsplit('_', 1)[1]})" for c in counts
+    ]
+    texts = [[str(v) if i < 2 else thousands(int(v)) for i, v in enumerate(row)]
+             for row in history.itertuples(index=False)]  # fmt: skip
+    widths = fitted_widths(headers, texts, [24, 24] + [12] * len(counts))
+    write_text_row(sheet, _TOP, headers, styles["header"])
+    lines = max(wrapped_line_count(h, w, bold=True) for h, w in zip(headers, widths, strict=True))
+    sheet.set_row(_TOP, LINE_PT * lines)
+    for offset, row in enumerate(history.itertuples(index=False), start=_TOP + 1):
+        write_text_row(sheet, offset, row[:2], styles["text"])
+        for column, value in enumerate(row[2:], start=2):
+            write_money(sheet, offset, column, int(value), styles)
+    total_row = _TOP + 1 + len(history)
+    sheet.write_string(total_row, 0, "JUMLAH", styles["bold"])
+    sheet.write_blank(total_row, 1, None, styles["bold"])
+    for column, name in enumerate(counts, start=2):
+        write_money(sheet, total_row, column, int(history[name].sum()), styles, bold=True)
+    set_widths(sheet, widths)
+    sheet.freeze_panes(_TOP + 1, 2)
+    print_landscape(sheet, _TOP)
+    _progress_chart(workbook, sheet, history, counts, total_row)
+
+
+def _progress_chart(workbook, sheet, history, counts: list[str], total_row: int) -> None:
+    """Totals per round, as columns, from a small table under the main one."""
+    rounds = sorted({int(c.rsplit("_", 1)[1]) for c in counts})
+    top = total_row + 3
+    write_text_row(sheet, top, ["Putaran", *_STATUS_LABELS.values()], None)
+    for offset, number in enumerate(rounds, start=top + 1):
+        sheet.write_string(offset, 0, f"Putaran {number}")
+        for column, status in enumerate(_STATUS_LABELS, start=1):
+            sheet.write_number(offset, column, int(history[f"{status}_{number}"].sum()))
+    chart = workbook.add_chart({"type": "column"})
+    for column, label in enumerate(_STATUS_LABELS.values(), start=1):
+        chart.add_series({
+            "name": label,
+            "categories": ["Perkembangan", top + 1, 0, top + len(rounds), 0],
+            "values": ["Perkembangan", top + 1, column, top + len(rounds), column],
+        })  # fmt: skip
+    chart.set_title({"name": "Baris usulan per status, per putaran", "name_font": {"size": 11}})
+    chart.set_y_axis({"num_format": AXIS_FORMAT, "major_gridlines": {"visible": True}})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 520, "height": 300})
+    sheet.insert_chart(top, len(_STATUS_LABELS) + 2, chart)
 
 
 def _bar_chart(
