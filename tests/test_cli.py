@@ -242,3 +242,9 @@ def test_a_config_typo_is_exit_2_with_a_did_you_mean(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "Unknown config key `programme.yaer`. Did you mean `year`?" in screen_text(result.output)
+
+
+def test_basis_without_accepting_suggestions_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["validate", "-w", str(tmp_path), "--basis", "nama"])
+    assert result.exit_code == 2
+    assert "--accept-suggestions" in screen_text(result.output)

@@ -267,3 +267,35 @@ def test_scanning_the_registry_by_keys_gives_the_same_result_as_reading_it_whole
 def test_invisible_characters_in_a_name_change_nothing() -> None:
     row = _one({"nik_raw": BUDI["NIK"], "name": "Bu\u200bdi San\u00adtoso\u2060"})
     assert (row["status"], row["reasons"]) == ("eligible", "")
+
+
+def test_suggestions_apply_only_when_the_analyst_accepts_them() -> None:
+    from bantuan_iuran.validate import Acceptance, accept_suggestions
+
+    settings = load_settings()
+    registry = registry_frame(
+        [{"NIK": "3503011205800001", "NAMA_LGKP": "BUDI SANTOSO", "TGL_LHR": "1980-05-12"}],
+        settings,
+    )
+    ingested = ingested_frame(
+        [
+            {"nik_raw": "3503011205800000", "nik_is_number": True, "name": "Budi Santoso",
+             "birth_date": "12-05-1980"},
+            {"nik_raw": "3503011205800000", "nik_is_number": True, "name": "Budi Santoso",
+             "birth_date": "12-05-1980", "answer_nik": "3503011205809999",
+             "answer_source": "f.xlsx Perbaikan baris 9 (putaran 1)"},
+        ]
+    )  # fmt: skip
+    enrolled = registry[["nik"]].iloc[0:0]
+    first = run_validate(ingested, registry, enrolled, settings).validated
+    assert first["nik_suggested"].tolist()[0] == "3503011205800001"
+    for refused in (Acceptance(("Terbis",)), Acceptance(("all",), basis="anggota KK")):
+        assert accept_suggestions(ingested, first, refused)[1] == 0
+    accepted, count = accept_suggestions(ingested, first, Acceptance(("besuki",)))
+    assert count == 1  # the village's own answer is never overwritten
+    again = run_validate(accepted, registry, enrolled, settings).validated
+    row = again.iloc[0]
+    assert row["status"] == "eligible" and row["nik"] == "3503011205800001"
+    assert row["sent_nik_raw"] == "3503011205800000"
+    assert row["answer_source"].startswith("kabupaten: saran NIK diterima")
+    assert again.iloc[1]["nik_raw"] == "3503011205809999"

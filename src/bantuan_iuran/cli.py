@@ -18,6 +18,7 @@ from bantuan_iuran.errors import BantuanError, ConfigError
 
 if TYPE_CHECKING:
     from bantuan_iuran.pipeline import PendingWorkbooks
+    from bantuan_iuran.validate import Acceptance
 
 app = typer.Typer(
     help="Verify village beneficiary lists for the BPJS Ketenagakerjaan premium subsidy.",
@@ -81,6 +82,23 @@ def _rupiah(text: str) -> int:
         raise typer.BadParameter(str(exc)) from None
 
 
+AcceptOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--accept-suggestions",
+        metavar="DESA",
+        help="Accept the registry's suggested NIKs of this village (name or code; 'all' for "
+        "every village), recorded as the regency's correction. Repeat for more villages.",
+    ),
+]
+BasisOption = Annotated[
+    str,
+    typer.Option(
+        "--basis",
+        help="With --accept-suggestions: only suggestions whose basis contains this text "
+        "(e.g. 'nama + tanggal lahir').",
+    ),
+]
 AllowEmptyOption = Annotated[
     bool,
     typer.Option(
@@ -254,6 +272,16 @@ def answers_line(answers) -> str:
     )
 
 
+def _acceptance(villages: list[str] | None, basis: str) -> Acceptance | None:
+    from bantuan_iuran.validate import Acceptance
+
+    if not villages:
+        if basis:
+            raise ConfigError("--basis goes with --accept-suggestions (which villages?)")
+        return None
+    return Acceptance(tuple(villages), basis)
+
+
 _PROGRESS_HEADERS = {"answered": "answered", "fixed": "fixed", "still_to_fix": "to fix",
                      "newly_wrong": "new wrong", "withdrawn": "withdrawn", "new": "new rows",
                      "gone": "gone", "unchanged": "same"}  # fmt: skip
@@ -276,6 +304,7 @@ def _validate(
     enrolled: Path | None,
     allow_empty: bool = False,
     workbooks_in_background: bool = False,
+    accept: Acceptance | None = None,
 ) -> PendingWorkbooks:
     """Validates and renders; the village workbooks may still be being written (see
     pipeline.validate_stage): wait on what this returns."""
@@ -298,8 +327,14 @@ def _validate(
             run.settings,
             allow_empty=bool(run.value(allow_empty or None, "allow_empty")),
             workbooks_in_background=workbooks_in_background,
+            accept=accept,
         )
     render.warnings(outputs.warnings)
+    if accept is not None:
+        render.info(
+            f"Accepted {outputs.accepted:,} suggested NIK(s) ({', '.join(accept.villages)}; "
+            f"{accept.source}): checked again, recorded in each row and in manifest.json."
+        )
     if outputs.removed:
         render.info(
             f"Removed {len(outputs.removed)} correction workbook(s) of villages with nothing left "
@@ -381,6 +416,8 @@ def validate(
     dukcapil: DukcapilOption = None,
     enrolled: EnrolledOption = None,
     allow_empty: AllowEmptyOption = False,
+    accept: AcceptOption = None,
+    basis: BasisOption = "",
     year: YearOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -389,7 +426,9 @@ def validate(
     def body(run: _Run) -> int:
         folder = _workdir(run, workdir)
         with _hold(folder, "validate"):
-            _validate(run, folder, dukcapil, enrolled, allow_empty)
+            _validate(
+                run, folder, dukcapil, enrolled, allow_empty, accept=_acceptance(accept, basis)
+            )
         return EXIT_OK
 
     _execute(config, year, body)
@@ -425,6 +464,8 @@ def run_all(
     year: YearOption = None,
     enrolled: EnrolledOption = None,
     allow_empty: AllowEmptyOption = False,
+    accept: AcceptOption = None,
+    basis: BasisOption = "",
     workdir: WorkdirOption = None,
     months: MonthsOption = None,
     start_month: StartMonthOption = None,
@@ -443,8 +484,9 @@ def run_all(
         ingested = _ingest(run, sources, folder)
         # The village workbooks are written by helper processes while the report stage works.
         workbooks = _validate(
-            run, folder, dukcapil, enrolled, allow_empty, workbooks_in_background=True
-        )
+            run, folder, dukcapil, enrolled, allow_empty, workbooks_in_background=True,
+            accept=_acceptance(accept, basis),
+        )  # fmt: skip
         try:
             _report(run, folder, months, start_month, budget, previous)
         except KeyboardInterrupt:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -25,6 +26,9 @@ from bantuan_iuran.manifest import (
 from bantuan_iuran.processes import Shared
 from bantuan_iuran.reasons import STATUSES
 from bantuan_iuran.schemas import IngestedRows, ValidatedRows
+
+if TYPE_CHECKING:
+    from bantuan_iuran.validate import Acceptance
 from bantuan_iuran.workdir import read_table, write_csv, write_parquet
 
 INGESTED = "ingested.parquet"
@@ -167,6 +171,7 @@ class ValidateOutcome(StageOutcome):
     removed: list[Path] = field(default_factory=list)  # workbooks of villages with nothing to fix
     round: int = 1
     progress: pd.DataFrame | None = None  # per village, since the round before (round 2 on)
+    accepted: int = 0  # suggestions the analyst accepted
 
     @property
     def workbooks(self) -> list[Path]:
@@ -180,6 +185,7 @@ def validate_stage(
     settings: Settings,
     allow_empty: bool = False,
     workbooks_in_background: bool = False,
+    accept: Acceptance | None = None,
 ) -> ValidateOutcome:
     """With `workbooks_in_background`, the village correction workbooks are still being written
     when this returns (the tables and the manifest are done): call `outcome.pending.wait()`.
@@ -189,6 +195,7 @@ def validate_stage(
     from bantuan_iuran.registry import RegistryExtract, RegistryKeys, read_enrolled
     from bantuan_iuran.validate import (
         FIRST_PASS_FIELDS,
+        accept_suggestions,
         first_registry_keys,
         normalized_rows,
         run_validate,
@@ -224,6 +231,15 @@ def validate_stage(
     if enrolled:
         record.read(enrolled)
     validated = run_validate(ingested, registry, enrolled_niks, settings).validated
+    if accept is not None:
+        ingested, outcome.accepted = accept_suggestions(ingested, validated, accept)
+        record.extra["accepted_suggestions"] = {
+            "villages": list(accept.villages),
+            "basis": accept.basis,
+            "rows": outcome.accepted,
+        }
+        if outcome.accepted:  # the suggested NIKs' holders are in `registry` already
+            validated = run_validate(ingested, registry, enrolled_niks, settings).validated
     record.rows = _reconciled(ingested, validated)
     write_parquet(validated, workdir / VALIDATED)
     write_csv(validated, workdir / "validated.csv")

@@ -146,6 +146,49 @@ def _area_keys(kode_desa: str, birth_date: str) -> list[str]:
     return [f"{kode_desa[:6]}{day}{code}", f"{kode_desa[:6]}{int(day) + 40}{code}"]
 
 
+@dataclass(frozen=True)
+class Acceptance:
+    """The analyst accepts the registry's suggested NIKs: of these villages (names or codes;
+    "all" for every village), those whose basis contains `basis` (any basis when empty)."""
+
+    villages: tuple[str, ...]
+    basis: str = ""
+
+    def chooses(self, desa: str, kode_desa: str, basis: str) -> bool:
+        wanted = {v.casefold() for v in self.villages}
+        return bool(
+            ("all" in wanted or desa.casefold() in wanted or kode_desa in wanted)
+            and self.basis.casefold() in basis.casefold()
+        )
+
+    @property
+    def source(self) -> str:
+        what = f"dasar berisi '{self.basis}'" if self.basis else "semua dasar"
+        return f"kabupaten: saran NIK diterima ({what})"
+
+
+def accept_suggestions(
+    ingested: pd.DataFrame, validated: pd.DataFrame, acceptance: Acceptance
+) -> tuple[pd.DataFrame, int]:
+    """The ingested rows with the suggested NIKs the analyst accepts written in as the
+    regency's answer (never over a village's own answer), and how many there are. Validated
+    again, they are checked like any answer."""
+    chosen = [
+        bool(nik) and not answered and acceptance.chooses(desa, kode, basis)
+        for nik, answered, desa, kode, basis in zip(
+            validated["nik_suggested"], ingested["answer_nik"], validated["desa"],
+            validated["kode_desa"], validated["suggestion_basis"], strict=True,
+        )
+    ]  # fmt: skip
+    mask = pd.Series(chosen, index=ingested.index)
+    accepted = ingested.assign(
+        answer_nik=validated["nik_suggested"].set_axis(ingested.index).where(
+            mask, ingested["answer_nik"]),
+        answer_source=ingested["answer_source"].mask(mask, acceptance.source),
+    )  # fmt: skip
+    return accepted, int(mask.sum())
+
+
 def with_answers(ingested: pd.DataFrame) -> pd.DataFrame:
     """The rows as they are to be checked: a village's answer on a returned correction form
     takes the place of what it first sent (kept in sent_nik_raw, sent_name, sent_birth_date);
