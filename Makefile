@@ -14,11 +14,21 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
+	rm -rf $(WORK) $(WORK)-round2
+	@echo "== Round 1: the villages' lists"
 	$(BIN)/bantuan run data/sample/desa --dukcapil data/sample/dukcapil.parquet \
+		--enrolled data/sample/peserta_aktif.csv --year 2027 --workdir $(WORK); test $$? -le 1
+	@echo
+	@echo "== The villages answer their correction forms (played by the sample generator)"
+	$(BIN)/bantuan sample $(WORK)-round2 --answers-to $(WORK) --batch data/sample
+	@echo
+	@echo "== Round 2: the lists, the answered forms and a revised list, same work folder"
+	$(BIN)/bantuan run $(WORK)-round2/desa --dukcapil data/sample/dukcapil.parquet \
 		--enrolled data/sample/peserta_aktif.csv --year 2027 --workdir $(WORK); test $$? -le 1
 	@echo
 	@echo "Outputs:"
 	@echo "  $(WORK)/validated.csv            every row with its status, reasons and suggestion"
+	@echo "  $(WORK)/perubahan_2.csv          what changed in round 2, row by row"
 	@echo "  $(WORK)/perbaikan/               one correction workbook per village"
 	@echo "  $(WORK)/report/eligible_2027.csv the people paid for, with their premium"
 	@echo "  $(WORK)/report/lampiran_sk_2027.pdf    the decree attachment to print and sign (and .xlsx)"
