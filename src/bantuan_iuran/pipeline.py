@@ -457,7 +457,8 @@ def purge(workdir: Path) -> list[str]:
         raise InputError(f"{workdir} is not a bantuan work directory (no manifest.json).")
     record = StageRecord("purge", {})
     removed = []
-    for name in INTERMEDIATE:
+    changes = sorted(p.name for p in workdir.glob("perubahan_*.csv"))  # NIKs and names too
+    for name in (*INTERMEDIATE, *changes):
         path = workdir / name
         if path.is_dir():
             shutil.rmtree(path)

@@ -107,40 +107,50 @@ _STATUS_LABELS = {"eligible": "Memenuhi syarat", "needs_fix": "Perlu perbaikan",
 
 
 def _progress_sheet(workbook, styles, history: pd.DataFrame, report: ReportResult) -> None:
-    """Per kecamatan and desa, the rows of each status in each round, and a chart of the
+    """Per desa, then per kecamatan, the rows of each status in each round, and a chart of the
     totals across rounds."""
     sheet = workbook.add_worksheet("Perkembangan")
     sheet.write_string(0, 0, f"PERKEMBANGAN PERBAIKAN ANTAR PUTARAN - TAHUN {report.year}",
                        styles["title"])  # fmt: skip
     counts = [c for c in history.columns if c not in ("kecamatan", "desa")]
-    headers = ["Kecamatan", "Desa/Kelurahan"] + [
+    labels = [
         f"{_STATUS_LABELS[c.rsplit('_', 1)[0]]} (putaran {c.rsplit('_', 1)[1]})" for c in counts
     ]
+    by_kecamatan = history.drop(columns="desa").groupby("kecamatan", sort=True).sum()
+    by_kecamatan = by_kecamatan.reset_index().assign(desa="").loc[:, list(history.columns)]
     texts = [[str(v) if i < 2 else thousands(int(v)) for i, v in enumerate(row)]
              for row in history.itertuples(index=False)]  # fmt: skip
+    headers = ["Kecamatan", "Desa/Kelurahan", *labels]
     widths = fitted_widths(headers, texts, [24, 24] + [12] * len(counts))
-    write_text_row(sheet, _TOP, headers, styles["header"])
-    lines = max(wrapped_line_count(h, w, bold=True) for h, w in zip(headers, widths, strict=True))
-    sheet.set_row(_TOP, LINE_PT * lines)
-    for offset, row in enumerate(history.itertuples(index=False), start=_TOP + 1):
-        write_text_row(sheet, offset, row[:2], styles["text"])
-        for column, value in enumerate(row[2:], start=2):
-            write_money(sheet, offset, column, int(value), styles)
-    total_row = _TOP + 1 + len(history)
-    sheet.write_string(total_row, 0, "JUMLAH", styles["bold"])
-    sheet.write_blank(total_row, 1, None, styles["bold"])
-    for column, name in enumerate(counts, start=2):
-        write_money(sheet, total_row, column, int(history[name].sum()), styles, bold=True)
+    row = _TOP
+    for table in (history, by_kecamatan):
+        row = _progress_table(sheet, styles, table, headers, widths, row) + 2
     set_widths(sheet, widths)
     sheet.freeze_panes(_TOP + 1, 2)
     print_landscape(sheet, _TOP)
-    _progress_chart(workbook, sheet, history, counts, total_row)
+    _progress_chart(workbook, sheet, history, counts, row)
 
 
-def _progress_chart(workbook, sheet, history, counts: list[str], total_row: int) -> None:
-    """Totals per round, as columns, from a small table under the main one."""
+def _progress_table(sheet, styles, table, headers, widths, top: int) -> int:
+    """One table of the Perkembangan sheet with its total; returns the row of the total."""
+    write_text_row(sheet, top, headers, styles["header"])
+    lines = max(wrapped_line_count(h, w, bold=True) for h, w in zip(headers, widths, strict=True))
+    sheet.set_row(top, LINE_PT * lines)
+    for offset, values in enumerate(table.itertuples(index=False), start=top + 1):
+        write_text_row(sheet, offset, values[:2], styles["text"])
+        for column, value in enumerate(values[2:], start=2):
+            write_money(sheet, offset, column, int(value), styles)
+    total_row = top + 1 + len(table)
+    sheet.write_string(total_row, 0, "JUMLAH", styles["bold"])
+    sheet.write_blank(total_row, 1, None, styles["bold"])
+    for column, name in enumerate(table.columns[2:], start=2):
+        write_money(sheet, total_row, column, int(table[name].sum()), styles, bold=True)
+    return total_row
+
+
+def _progress_chart(workbook, sheet, history, counts: list[str], top: int) -> None:
+    """Totals per round, as columns, from a small table under the others."""
     rounds = sorted({int(c.rsplit("_", 1)[1]) for c in counts})
-    top = total_row + 3
     write_text_row(sheet, top, ["Putaran", *_STATUS_LABELS.values()], None)
     for offset, number in enumerate(rounds, start=top + 1):
         sheet.write_string(offset, 0, f"Putaran {number}")
