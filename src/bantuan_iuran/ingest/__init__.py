@@ -218,7 +218,9 @@ def _with_replacement(log: dict[str, object], replacements: list[Replacement]) -
         if log["file"] == replacement.old:
             note = (f"replaced by {replacement.new} ({replacement.why}): its rows are in "
                     "dropped.csv as replaced")  # fmt: skip
-            return {**log, "message": "; ".join(filter(None, [str(log["message"]), note]))}
+            message = "; ".join(filter(None, [str(log["message"]), note]))
+            dropped = int(log["dropped"]) + int(log["rows"])  # its rows now left out too
+            return {**log, "rows": 0, "dropped": dropped, "message": message}
     return log
 
 
