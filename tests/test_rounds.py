@@ -219,3 +219,23 @@ def test_moves_between_two_rounds() -> None:
     progress = village_progress(moves, previous=1).set_index("desa")
     assert progress.loc["X", "answered"] and not progress.loc["Y", "answered"]
     assert progress.loc["Y", ["gone", "new"]].tolist() == [1, 1]
+
+
+def test_a_form_answered_in_the_work_folder_is_moved_aside_not_overwritten(
+    rounds, tmp_path: Path
+) -> None:
+    work = tmp_path / "work"
+    shutil.copytree(rounds["work"], work)
+    form = sorted((work / "perbaikan").rglob("*.xlsx"))[0]
+    workbook = openpyxl.load_workbook(form)
+    workbook[workbook.sheetnames[0]]["A1"] = "DIJAWAB DI SINI"
+    workbook.save(form)
+    settings = load_settings()
+    warnings = ingest_stage([rounds["base"] / "round2" / "desa"], work, settings).warnings
+    name = form.relative_to(work).as_posix()
+    assert any(w.startswith(f"{name} was changed") for w in warnings)
+    registry, enrolled = SAMPLE / "dukcapil.parquet", SAMPLE / "peserta_aktif.csv"
+    outcome = validate_stage(work, registry, enrolled, settings)
+    aside = work / "perbaikan_diubah" / form.relative_to(work / "perbaikan")
+    assert openpyxl.load_workbook(aside).worksheets[0]["A1"].value == "DIJAWAB DI SINI"
+    assert any("moved to perbaikan_diubah" in w for w in outcome.warnings)

@@ -37,7 +37,9 @@ CORRECTIONS = "perbaikan"
 REPORT = "report"
 # What `bantuan purge` deletes: every table that holds personal data before the final lists.
 ROUNDS = "rounds"  # each validation's outcome per row: rounds/round_<n>.parquet
-INTERMEDIATE = (INGESTED, VALIDATED, "validated.csv", CORRECTIONS, ROUNDS, "answers.csv")
+ANSWERED_ASIDE = "perbaikan_diubah"  # forms changed in the work folder, kept from overwriting
+INTERMEDIATE = (INGESTED, VALIDATED, "validated.csv", CORRECTIONS, ROUNDS, "answers.csv",
+                ANSWERED_ASIDE)  # fmt: skip
 
 
 @dataclass
@@ -71,6 +73,11 @@ def ingest_stage(
     result = run_ingest(files, settings, on_file=on_file, batch=batch)
     outcome = IngestOutcome(warnings=_record_sources(files, record), result=result)
     outcome.warnings.extend(_answer_warnings(result.answers))
+    outcome.warnings.extend(
+        f"{name} was changed after it was written: the work folder is not read as sources, so "
+        "answers typed into it are not read; put a copy among the sources."
+        for name in _changed_forms(workdir)
+    )
     write_parquet(result.applicants, workdir / INGESTED)
     record.wrote(workdir / INGESTED, workdir)
     tables = (("ingest_log.csv", result.log), ("dropped.csv", result.dropped),
@@ -250,6 +257,7 @@ def validate_stage(
     outcome.round, outcome.progress = round_, _keep_round(workdir, validated, round_, record)
     context = FormContext(settings.programme.year, batch, round_, settings.corrections)
     jobs = correction_jobs(validated, ingested, workdir / CORRECTIONS, context)
+    outcome.warnings.extend(_keep_changed_forms(workdir))
     outcome.removed = _remove_stale_workbooks(workdir / CORRECTIONS, {job.target for job in jobs})
     writing = start_workbooks(jobs, workbooks_in_background)
     outcome.pending = PendingWorkbooks(writing, [job.target for job in jobs], record, workdir)
@@ -292,6 +300,32 @@ def _history(workdir: Path) -> pd.DataFrame | None:
     if len(kept) < 2:
         return None
     return history({number: pd.read_parquet(path) for number, path in kept.items()})
+
+
+def _changed_forms(workdir: Path) -> list[str]:
+    """Correction forms in perbaikan/ whose bytes changed since validation wrote them: a
+    village's answers may have been typed into them in place."""
+    folder = workdir / CORRECTIONS
+    if not folder.exists():
+        return []
+    written = [p.relative_to(workdir).as_posix() for p in sorted(folder.rglob("*.xlsx"))]
+    return [name for name in changed_since(workdir, "validate", written)
+            if (workdir / name).exists()]  # fmt: skip
+
+
+def _keep_changed_forms(workdir: Path) -> list[str]:
+    """A changed form is moved aside, never overwritten by this round's form."""
+    moved = []
+    for name in _changed_forms(workdir):
+        source = workdir / name
+        target = workdir / ANSWERED_ASIDE / Path(name).relative_to(CORRECTIONS)
+        ensure_private_dir(target.parent)
+        source.replace(target)
+        moved.append(
+            f"{name} was changed after it was written (a village's answers typed in?): moved "
+            f"to {target.relative_to(workdir)}; to read its answers, put it among the sources."
+        )
+    return moved
 
 
 def _remove_stale_workbooks(folder: Path, current: set[Path]) -> list[Path]:
