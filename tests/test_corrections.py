@@ -164,7 +164,8 @@ def test_printed_at_nine_points_or_more_with_page_numbers_and_text_that_fits(for
             assert setup.orientation == "landscape" and setup.paperSize == 9
             assert not sheet.sheet_properties.pageSetUpPr.fitToPage
             assert FONT_SIZE * scale / 100 >= 9
-            body = [c for row in sheet.iter_rows(min_row=10) for c in row if c.value]
+            header = next(r[0].row for r in sheet.iter_rows() if r[0].value == "Baris di file")
+            body = [c for row in sheet.iter_rows(min_row=header + 1) for c in row if c.value]
             assert body and all(c.font.sz * scale / 100 >= 9 for c in body)
             assert sheet.oddFooter.center.text == "Halaman &P dari &N"
             assert sheet.print_title_rows

@@ -308,7 +308,7 @@ def _problem_text(row: dict[str, Any]) -> str:
         parts.append(f"Tanggal lahir di Dukcapil: {indonesian_date(row['registry_birth_date'])}.")
     if row["nik_suggested"]:
         parts.append(f"Saran: NIK {row['nik_suggested']} ({row['suggestion_basis']}).")
-    if row["answer_source"]:
+    if row["answer_source"] and "WITHDRAWN" not in codes:  # the reason says it already
         parts.append(earlier_answer(row))
     return "\n".join(parts)
 
@@ -374,13 +374,14 @@ def _letter(column: int) -> str:
     return xl_col_to_name(column)
 
 
-def _finish(sheet, widths: Sequence[float], first: int) -> None:
-    """Widths, print set-up at a scale that keeps 9 pt on paper, and protection: only the
-    answer cells can change (no password: anyone may read, and unprotect deliberately)."""
+def _finish(sheet, widths: Sequence[float], first: int, header: int = _HEADER_ROW) -> None:
+    """Widths, print set-up at a scale that keeps 9 pt on paper (the `header` rows above
+    `first` on every page), and protection: only the answer cells can change (no password:
+    anyone may read, and unprotect deliberately)."""
     set_widths(sheet, widths)
     sheet.freeze_panes(first, 0)
     print_landscape(sheet, first - 1, scale=print_scale(widths))
-    sheet.repeat_rows(_HEADER_ROW, first - 1)
+    sheet.repeat_rows(header, first - 1)
     sheet.protect("", {"format_columns": True, "format_rows": True, "select_locked_cells": True})
 
 
@@ -391,17 +392,17 @@ def _refused_sheet(workbook, looks, rows, desa, kecamatan, context):
     place = _place(desa, kecamatan, context, f"{len(rows)} baris")
     note = ["Baris berikut tidak dapat diusulkan; alasannya ada pada setiap baris. Tidak perlu "
             "dijawab, kecuali desa mempunyai bukti bahwa data Dukcapil keliru."]  # fmt: skip
-    _sheet_top(sheet, looks, title, place, note, widths)
+    header = _sheet_top(sheet, looks, title, place, note, widths) + 1
     names = [name for name, _ in REFUSED_COLUMNS]
-    write_text_row(sheet, _HEADER_ROW + 1, names, looks["header"])
-    _header_height(sheet, _HEADER_ROW + 1, names, widths)
-    first = _HEADER_ROW + 2
+    write_text_row(sheet, header, names, looks["header"])
+    _header_height(sheet, header, names, widths)
+    first = header + 1
     placed = []
     for offset, row in enumerate(rows):
         cells = _sent_cells(row) + [_problem_text(row)]
         write_fitted_row(sheet, first + offset, cells, widths, looks["text"], size=FONT_SIZE)
         placed.append((REFUSED_SHEET, first + offset + 1, row))
-    _finish(sheet, widths, first)
+    _finish(sheet, widths, first, header)
     return placed
 
 
