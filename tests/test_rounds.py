@@ -239,3 +239,24 @@ def test_a_form_answered_in_the_work_folder_is_moved_aside_not_overwritten(
     aside = work / "perbaikan_diubah" / form.relative_to(work / "perbaikan")
     assert openpyxl.load_workbook(aside).worksheets[0]["A1"].value == "DIJAWAB DI SINI"
     assert any("moved to perbaikan_diubah" in w for w in outcome.warnings)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.parametrize("suffix", ["ods", "xls"])
+def test_a_form_saved_again_by_libreoffice_is_read_the_same(rounds, tmp_path, suffix) -> None:
+    import subprocess
+
+    from bantuan_iuran.ingest.answers import read_answers
+    from bantuan_iuran.ingest.cells import read_sheets
+
+    form = next((rounds["base"] / "round2" / "desa" / "_jawaban").rglob("PANGGUNGSARI.xlsx"))
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", suffix, "--outdir", str(tmp_path), str(form)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    saved = tmp_path / f"{form.stem}.{suffix}"
+
+    def answers(path: Path) -> list[tuple]:
+        return [(a.digest, a.given, a.shown) for a in read_answers("f", read_sheets(path))]
+
+    assert answers(saved) == answers(form) and any(a[1]["answer_nik"] for a in answers(form))
