@@ -260,3 +260,50 @@ def test_a_form_saved_again_by_libreoffice_is_read_the_same(rounds, tmp_path, su
         return [(a.digest, a.given, a.shown) for a in read_answers("f", read_sheets(path))]
 
     assert answers(saved) == answers(form) and any(a[1]["answer_nik"] for a in answers(form))
+
+
+def test_a_form_pasted_into_a_new_file_is_refused_and_replaces_nothing(rounds, tmp_path) -> None:
+    sources, form = _sources_with_form(rounds, tmp_path, "PANGGUNGSARI")
+    pasted = openpyxl.Workbook()
+    for values in openpyxl.load_workbook(form)[FORM_SHEET].iter_rows(values_only=True):
+        pasted.active.append(list(values))
+    copy = form.parents[2] / "DURENAN" / "perbaikan panggungsari salinan.xlsx"
+    pasted.save(copy)
+    work = tmp_path / "work"
+    shutil.copytree(rounds["work"], work)
+    result = ingest_stage([sources], work, load_settings()).result
+    entry = result.log[result.log["file"] == copy.relative_to(sources).as_posix()].iloc[0]
+    assert entry["status"] == "failed" and "without its hidden sheet" in entry["message"]
+    assert result.replacements == [r for r in result.replacements if "salinan" not in r.new]
+    village = result.applicants[result.applicants["source_file"] == "DURENAN/Desa Panggungsari.csv"]
+    assert len(village) == int(
+        (rounds["second"]["source_file"] == village["source_file"].iloc[0]).sum()
+    )
+
+
+def test_a_short_list_of_a_few_people_from_a_longer_one_is_not_a_revision() -> None:
+    from bantuan_iuran.ingest.revisions import find_replacements
+
+    niks = [f"35030101018{n:05d}" for n in range(10)]
+    rows = pd.DataFrame(
+        {"source_file": ["full.xlsx"] * 10 + ["revisi.xlsx"] * 3 + ["rev 2.xlsx"] * 9,
+         "kode_desa": "3503012001", "nik_raw": niks + niks[:3] + niks[1:]}
+    )  # fmt: skip
+    found = find_replacements(rows, {})
+    assert [(r.old, r.new) for r in found] == [("full.xlsx", "rev 2.xlsx")]
+
+
+def test_a_damaged_hidden_sheet_ties_no_answer_and_stops_nothing(rounds, tmp_path) -> None:
+    sources, form = _sources_with_form(rounds, tmp_path, "PANGGUNGSARI")
+    workbook = openpyxl.load_workbook(form)
+    keys = workbook[KEYS_SHEET]
+    keys["B3"] = "dua"  # the round
+    keys["B7"] = "baris ketujuh"  # a row number
+    keys["A8"] = "Lembar yang tidak ada"  # a sheet
+    workbook.save(form)
+    work = tmp_path / "work"
+    shutil.copytree(rounds["work"], work)
+    result = ingest_stage([sources], work, load_settings()).result
+    mine = result.answers[result.answers["file"] == form.relative_to(sources).as_posix()]
+    listed = len(list(keys.iter_rows(min_row=7)))
+    assert len(mine) == listed - 2 and (mine["round"] == 0).all()

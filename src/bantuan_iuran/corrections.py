@@ -45,6 +45,19 @@ FONT_SIZE = 10  # at a print scale of 90 % or more: 9 pt on paper at least
 BLANK = "...................."
 WITHDRAWN = ("dibatalkan: meninggal", "dibatalkan: pindah", "dibatalkan: mengundurkan diri")
 CHOICES = ("tetap diusulkan", *WITHDRAWN)
+
+
+def is_withdrawal(action: str) -> bool:
+    """The village's choice cancels the row, however it was typed.
+
+    >>> is_withdrawal("DIBATALKAN: PINDAH"), is_withdrawal(" batal ")
+    (True, True)
+    >>> is_withdrawal("tetap diusulkan")
+    False
+    """
+    return action.strip().casefold().startswith(("dibatal", "batal"))
+
+
 # The form: what the village sent, the problem, and the answer columns (yellow).
 SENT_COLUMNS = (
     ("Baris di file", 5.5),

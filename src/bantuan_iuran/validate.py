@@ -14,6 +14,7 @@ import pandas as pd
 
 from bantuan_iuran import reference
 from bantuan_iuran.config import Settings
+from bantuan_iuran.corrections import is_withdrawal
 from bantuan_iuran.frames import plain_columns
 from bantuan_iuran.match import (
     RegistryIndex,
@@ -219,7 +220,7 @@ def normalized_rows(ingested: pd.DataFrame) -> pd.DataFrame:
 
 
 def _assess(row, index: RegistryIndex, enrolled: set[str], settings: Settings) -> _Outcome:
-    if row.answer_action.startswith("dibatalkan"):
+    if is_withdrawal(row.answer_action):
         detail = "; ".join(filter(None, [row.answer_action, row.answer_note]))
         return _Outcome(read_nik(row.nik_raw, row.nik_is_number), ["WITHDRAWN"], details=[detail])
     outcome = _identify(row, index, settings.programme.year)

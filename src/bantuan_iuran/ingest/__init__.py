@@ -23,6 +23,7 @@ from bantuan_iuran.ingest.answers import (
     Answer,
     apply_answers,
     is_answer_form,
+    is_form_without_keys,
     read_answers,
 )
 from bantuan_iuran.ingest.cells import (
@@ -272,6 +273,13 @@ def ingest_file(
         return [_failed(source, "", f"cannot open the file: {exc.strerror or exc}")]
     if is_answer_form(sheets):
         return [_answer_form(source, sheets)]
+    if is_form_without_keys(sheets):
+        message = (
+            "a correction form without its hidden sheet (copied into a new file?): its answers "
+            "cannot be tied to their rows, and it is not read as a village list; ask the village "
+            "for the form as it was sent, with only the yellow columns filled in"
+        )
+        return [_failed(source, "", message)]
     results = [ingest_sheet(source, sheet, user_fields, overrides) for sheet in sheets]
     if not any(r.log["status"] != "skipped" for r in results):
         names = ", ".join(s.name or "(csv)" for s in sheets)

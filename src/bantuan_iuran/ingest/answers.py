@@ -61,22 +61,44 @@ def is_answer_form(sheets: Sequence[Sheet]) -> bool:
     return bool(keys and keys.rows and keys.rows[0] and keys.rows[0][0].text == FORM_MARK)
 
 
+_FORM_HEADER = [name.casefold() for name, _ in (*SENT_COLUMNS, *ANSWER_COLUMNS)]
+
+
+def is_form_without_keys(sheets: Sequence[Sheet]) -> bool:
+    """A sheet headed as this tool's correction form, in a file without the hidden sheet (cells
+    pasted into a new file): its answers cannot be tied to rows, and it is no village list."""
+    return any(
+        [cell.text.casefold() for cell in row[: len(_FORM_HEADER)]] == _FORM_HEADER
+        for sheet in sheets
+        for row in sheet.rows[:20]
+    )
+
+
 def read_answers(file: str, sheets: Sequence[Sheet]) -> list[Answer]:
     """Every row the form lists in its hidden sheet, answered or not."""
     by_name = {sheet.name: sheet for sheet in sheets}
     keys = [[cell.text for cell in row] for row in by_name[KEYS_SHEET].rows]
     facts = {row[0]: row[1] for row in keys[1:5] if len(row) > 1}
-    batch, round_ = facts.get("batch", ""), int(facts.get("round", "0") or 0)
+    batch, round_ = facts.get("batch", ""), _number(facts.get("round", ""))
     answers = []
     for entry in keys[6:]:
-        if len(entry) < 4 or entry[0] not in by_name:
+        # A damaged entry (no such sheet, no row number) ties no answer to any row.
+        if len(entry) < 4 or entry[0] not in by_name or _number(entry[1]) < 1:
             continue
-        sheet, row = by_name[entry[0]], int(entry[1])
+        sheet, row = by_name[entry[0]], _number(entry[1])
         cells = _named_cells(sheet, row)
         values = {field: cells.get(name, "") for name, field in _ANSWER_FIELDS.items()}
         shown = (cells.get(_SENT_NIK, ""), cells.get(_SENT_NAME, ""))
         answers.append(Answer(file, entry[0], row, batch, round_, entry[3], values, shown))
     return answers
+
+
+def _number(text: str) -> int:
+    """'12' or '12.0' (a spreadsheet that turned it into a number) -> 12; anything else 0."""
+    try:
+        return int(float(text))
+    except ValueError:
+        return 0
 
 
 def _named_cells(sheet: Sheet, row: int) -> dict[str, str]:

@@ -1,12 +1,13 @@
 """A village that sends its whole list again: which file counts.
 
-Two files of one village that are mostly the same people (by the NIKs written) are two
-versions of one list: the newer replaces the older, and the older's rows are listed in
-dropped.csv as `replaced`, never silently lost. Newer is decided, in this order, by a date in
-the file's name ("Desa Melis 2027-01-20.xlsx", "... 20-01-2027 ..."), by a revision word and
-its number ("revisi", "revisi 2", "perbaikan", "rev2"), and last by the file's modification
-time. The analyst can say it instead in the config ([[revision]] new = ..., old = ...). Two
-genuinely different lists of one village (few people in common) are both read.
+Two files of one village that are mostly the same people (by the NIKs written: at least half
+of the people in either are in both) are two versions of one list: the newer replaces the
+older, and the older's rows are listed in dropped.csv as `replaced`, never silently lost.
+Newer is decided, in this order, by a date in the file's name ("Desa Melis 2027-01-20.xlsx",
+"... 20-01-2027 ..."), by a revision word and its number ("revisi", "revisi 2", "perbaikan",
+"rev2"), and last by the file's modification time. The analyst can say it instead in the
+config ([[revision]] new = ..., old = ...). Two genuinely different lists of one village (few
+people in common) are both read.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-# Share of the smaller list's people also in the other list that makes them two versions.
-SAME_LIST = 0.6
+# Share of the two lists' people (all of them, either list) in both that makes them two
+# versions: a short list of a few people from a longer one (a supplement, the rows corrected,
+# a form pasted elsewhere) never replaces it.
+SAME_LIST = 0.5
 _REVISION = re.compile(r"(?i)\b(?:revisi|rev|perbaikan|koreksi|update|baru)\s*[-_ ]?(\d*)")
 _DATES = (
     re.compile(r"(?<!\d)(?P<y>20\d\d)[-_.](?P<m>\d\d?)[-_.](?P<d>\d\d?)(?!\d)"),
@@ -121,8 +124,8 @@ def _niks_by_file(applicants: pd.DataFrame) -> dict[str, set[str]]:
 
 
 def _same_list(a: set[str], b: set[str]) -> bool:
-    smaller = min(len(a), len(b))
-    return smaller > 0 and len(a & b) / smaller >= SAME_LIST
+    either = len(a | b)
+    return either > 0 and len(a & b) / either >= SAME_LIST
 
 
 def _mtime(path: Path) -> float:
