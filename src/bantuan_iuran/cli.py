@@ -257,19 +257,9 @@ def _ingest(run: _Run, sources: list[Path] | None, workdir: Path) -> int:
     for replacement in result.replacements:
         render.info(f"{replacement.old} is replaced by {replacement.new} ({replacement.why}).")
     if len(result.answers):
-        render.info(answers_line(result.answers))
+        render.answers_summary(result.answers)
     render.warnings(outcome.warnings)
     return EXIT_PARTIAL if result.failed_files else EXIT_OK
-
-
-def answers_line(answers) -> str:
-    """'Correction forms sent back: 8 files, 318 rows: 194 answered and applied, ...'."""
-    outcomes = answers["outcome"].value_counts()
-    parts = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in outcomes.items())
-    files = answers["file"].nunique()
-    return (
-        f"Correction forms sent back: {files} files, {len(answers)} rows ({parts}) -> answers.csv"
-    )
 
 
 def _acceptance(villages: list[str] | None, basis: str) -> Acceptance | None:
@@ -280,21 +270,6 @@ def _acceptance(villages: list[str] | None, basis: str) -> Acceptance | None:
             raise ConfigError("--basis goes with --accept-suggestions (which villages?)")
         return None
     return Acceptance(tuple(villages), basis)
-
-
-_PROGRESS_HEADERS = {"answered": "answered", "fixed": "fixed", "still_to_fix": "to fix",
-                     "newly_wrong": "new wrong", "withdrawn": "withdrawn", "new": "new rows",
-                     "gone": "gone", "unchanged": "same"}  # fmt: skip
-
-
-def progress_columns(progress):
-    """The per-village progress as the console shows it: narrow enough for 80 columns."""
-    twice = progress["desa"].duplicated(keep=False)  # one name in two kecamatan
-    desa = progress["desa"].where(~twice, progress["desa"] + " (" + progress["kecamatan"] + ")")
-    shown = progress.drop(columns="kecamatan").assign(
-        desa=desa, answered=progress["answered"].map({True: "yes", False: "no"})
-    )
-    return shown.rename(columns=_PROGRESS_HEADERS)
 
 
 def _validate(
@@ -346,7 +321,7 @@ def _validate(
         render.counts_table(
             f"Round {outputs.round}: what changed since round {outputs.round - 1}, per village "
             f"(row by row: perubahan_{outputs.round}.csv)",
-            progress_columns(outputs.progress),
+            render.progress_columns(outputs.progress),
         )
     counts = outputs.validated["status"].value_counts()
     render.info(

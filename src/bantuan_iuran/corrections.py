@@ -24,6 +24,7 @@ from bantuan_iuran.excel import (
     WorkbookJob,
     print_landscape,
     print_scale,
+    row_lines,
     set_widths,
     wrapped_line_count,
     write_fitted_row,
@@ -281,11 +282,7 @@ def _place(desa: str, kecamatan: str, context: FormContext, what: str) -> str:
 
 
 def _header_height(sheet, row: int, names: Sequence[str], widths: Sequence[float]) -> None:
-    lines = max(
-        wrapped_line_count(name, width, bold=True, size=FONT_SIZE)
-        for name, width in zip(names, widths, strict=True)
-    )
-    sheet.set_row(row, LINE_PT * lines)
+    sheet.set_row(row, LINE_PT * row_lines(names, widths, bold=True, size=FONT_SIZE))
 
 
 def _sent_cells(row: dict[str, Any]) -> list[str]:
@@ -357,7 +354,9 @@ def _mark_differences(sheet, index: int, row: dict[str, Any], looks) -> None:
 
 def _answer_validation(sheet, first: int, last: int, start: int) -> None:
     nik, _, born, choice, _ = range(start, start + len(ANSWER_COLUMNS))
-    cell = f"{_letter(nik)}{first + 1}"
+    from xlsxwriter.utility import xl_col_to_name
+
+    cell = f"{xl_col_to_name(nik)}{first + 1}"
     sheet.data_validation(first, nik, last, nik, {
         "validate": "custom",
         "value": f"=AND(LEN({cell})=16,ISNUMBER(--{cell}))",
@@ -379,12 +378,6 @@ def _answer_validation(sheet, first: int, last: int, start: int) -> None:
         "error_title": "Pilihan tidak dikenal",
         "error_message": "Pilih salah satu dari daftar.",
     })  # fmt: skip
-
-
-def _letter(column: int) -> str:
-    from xlsxwriter.utility import xl_col_to_name
-
-    return xl_col_to_name(column)
 
 
 def _finish(sheet, widths: Sequence[float], first: int, header: int = _HEADER_ROW) -> None:

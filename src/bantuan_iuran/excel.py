@@ -164,10 +164,10 @@ def list_layout(
     columns: Sequence[tuple[str, int]],
     rows: Sequence[Sequence[object]],
     notes: Sequence[str] = (),
-) -> int:
+) -> None:
     """One sheet: a title and its notes, a header of (name, widest) columns, and every row as
     text, each column as wide as its values need (up to `widest`, then wrapped, the row made
-    taller). Returns the row under the table."""
+    taller)."""
     sheet = workbook.add_worksheet(sheet_name)
     sheet.write_string(0, 0, title, styles["title"])
     for offset, note in enumerate(notes, start=1):
@@ -181,7 +181,6 @@ def list_layout(
     set_widths(sheet, widths)
     sheet.freeze_panes(top + 1, 0)
     print_landscape(sheet, top)
-    return top + 1 + len(rows)
 
 
 FONT_SIZE = 11  # xlsxwriter's default (Calibri 11)
@@ -242,6 +241,21 @@ def wrapped_line_count(
     return lines
 
 
+def row_lines(
+    values: Sequence[str],
+    widths: Sequence[float],
+    bold: bool = False,
+    size: float = FONT_SIZE,
+    strict: bool = False,
+) -> int:
+    """The lines a row takes: its longest wrapped value's (wrapped_line_count)."""
+    counts = [
+        wrapped_line_count(value, width, bold, size, strict)
+        for value, width in zip(values, widths, strict=True)
+    ]
+    return max(counts, default=1)
+
+
 def write_fitted_row(
     sheet,
     row: int,
@@ -254,14 +268,7 @@ def write_fitted_row(
     """A row of text cells, as tall as its longest wrapped value: spreadsheet programs do not
     grow a row by themselves when a file sets heights, and a clipped reason helps nobody."""
     write_text_row(sheet, row, values, cell_format)
-    lines = max(
-        (
-            wrapped_line_count(value, width, bold, size)
-            for value, width in zip(values, widths, strict=True)
-        ),
-        default=1,
-    )
-    sheet.set_row(row, LINE_PT * size / FONT_SIZE * lines)
+    sheet.set_row(row, LINE_PT * size / FONT_SIZE * row_lines(values, widths, bold, size))
 
 
 @dataclass(frozen=True)

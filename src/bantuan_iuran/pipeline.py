@@ -398,7 +398,6 @@ class ReportOutcome(StageOutcome):
 
 
 def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> ReportOutcome:
-    from bantuan_iuran.processes import Shared
     from bantuan_iuran.registry import read_nik_list
     from bantuan_iuran.report.decree import decree_document, write_decree_workbook
     from bantuan_iuran.report.pdf import write_decree_pdf_job

@@ -156,3 +156,26 @@ def report_totals(report) -> None:
             f"waiting list (cadangan_{report.year}.csv), in priority order.",
             soft_wrap=True,
         )
+
+
+def answers_summary(answers: pd.DataFrame) -> None:
+    """'Correction forms sent back: 8 files, 318 rows (194 applied, 124 unanswered) -> ...'."""
+    outcomes = answers["outcome"].value_counts()
+    parts = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in outcomes.items())
+    files = answers["file"].nunique()
+    info(f"Correction forms sent back: {files} files, {len(answers)} rows ({parts}) -> answers.csv")
+
+
+_PROGRESS_HEADERS = {"answered": "answered", "fixed": "fixed", "still_to_fix": "to fix",
+                     "newly_wrong": "new wrong", "withdrawn": "withdrawn", "new": "new rows",
+                     "gone": "gone", "unchanged": "same"}  # fmt: skip
+
+
+def progress_columns(progress: pd.DataFrame) -> pd.DataFrame:
+    """The per-village progress as the console shows it: narrow enough for 80 columns."""
+    twice = progress["desa"].duplicated(keep=False)  # one name in two kecamatan
+    desa = progress["desa"].where(~twice, progress["desa"] + " (" + progress["kecamatan"] + ")")
+    shown = progress.drop(columns="kecamatan").assign(
+        desa=desa, answered=progress["answered"].map({True: "yes", False: "no"})
+    )
+    return shown.rename(columns=_PROGRESS_HEADERS)

@@ -80,13 +80,14 @@ def read_answers(file: str, sheets: Sequence[Sheet]) -> list[Answer]:
     keys = [[cell.text for cell in row] for row in by_name[KEYS_SHEET].rows]
     facts = {row[0]: row[1] for row in keys[1:5] if len(row) > 1}
     batch, round_ = facts.get("batch", ""), _number(facts.get("round", ""))
+    headers = {name: _header(sheet) for name, sheet in by_name.items()}
     answers = []
     for entry in keys[6:]:
         # A damaged entry (no such sheet, no row number) ties no answer to any row.
         if len(entry) < 4 or entry[0] not in by_name or _number(entry[1]) < 1:
             continue
         sheet, row = by_name[entry[0]], _number(entry[1])
-        cells = _named_cells(sheet, row)
+        cells = _named_cells(sheet, headers[entry[0]], row)
         values = {field: cells.get(name, "") for name, field in _ANSWER_FIELDS.items()}
         shown = (cells.get(_SENT_NIK, ""), cells.get(_SENT_NAME, ""))
         answers.append(Answer(file, entry[0], row, batch, round_, entry[3], values, shown))
@@ -101,13 +102,18 @@ def _number(text: str) -> int:
         return 0
 
 
-def _named_cells(sheet: Sheet, row: int) -> dict[str, str]:
-    """The cells of row `row` (as numbered on screen) by their column's header."""
-    header = next((r for r in sheet.rows if r and r[0].text == SENT_COLUMNS[0][0]), None)
-    if header is None or row > len(sheet.rows):
+def _header(sheet: Sheet) -> list[str]:
+    """The form's column names (the row that starts "Baris di file"), or none."""
+    row = next((r for r in sheet.rows if r and r[0].text == SENT_COLUMNS[0][0]), [])
+    return [cell.text for cell in row]
+
+
+def _named_cells(sheet: Sheet, header: list[str], row: int) -> dict[str, str]:
+    """The cells of row `row` (as numbered on screen) by their column's name."""
+    if not header or row > len(sheet.rows):
         return {}
     cells = sheet.rows[row - 1]
-    return {h.text: c.text for h, c in zip(header, cells, strict=False) if h.text}
+    return {name: cell.text for name, cell in zip(header, cells, strict=False) if name}
 
 
 def apply_answers(
@@ -115,6 +121,8 @@ def apply_answers(
 ) -> tuple[pd.DataFrame, list[dict[str, object]]]:
     """The applicants with the answers beside the rows they answer, and what became of every
     answer row (answers.csv). Of two answers to one row, the later round's counts."""
+    if not answers:
+        return applicants, []
     digests = [
         row_digest(*values)
         for values in zip(

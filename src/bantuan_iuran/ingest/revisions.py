@@ -73,17 +73,17 @@ def revision_number(name: str) -> int:
 
 
 def _newer(a: str, b: str, mtimes: dict[str, float]) -> tuple[str, str, str]:
-    """(newer, older, why) of two versions of a list."""
-    dates = file_date(a), file_date(b)
-    if all(dates) and dates[0] != dates[1]:
-        return (a, b, "date in the name") if dates[0] > dates[1] else (b, a, "date in the name")
-    numbers = revision_number(a), revision_number(b)
-    if numbers[0] != numbers[1]:
-        return (a, b, "revision in the name") if numbers[0] > numbers[1] else (
-            b, a, "revision in the name")  # fmt: skip
-    if mtimes.get(a, 0) >= mtimes.get(b, 0):
-        return a, b, "modification time"
-    return b, a, "modification time"
+    """(newer, older, why) of two versions of a list: the first rule that tells them apart."""
+    rules = (
+        ("date in the name", file_date),
+        ("revision in the name", revision_number),
+        ("modification time", lambda name: mtimes.get(name, 0.0)),
+    )
+    for why, rule in rules:
+        first, second = rule(a), rule(b)
+        if first is not None and second is not None and first != second:
+            return (a, b, why) if first > second else (b, a, why)
+    return a, b, "modification time"
 
 
 def find_replacements(
@@ -100,12 +100,11 @@ def find_replacements(
             new = next((f for f in files if fnmatch(f, new_pattern) and f != old), None)
             if new:
                 replaced[old] = Replacement(old, new, "stated in the config")
-    niks = _niks_by_file(applicants)
     villages = applicants.groupby("kode_desa")["source_file"].unique()
-    mtimes = {name: _mtime(path) for name, path in paths.items()}
-    for kode_desa, village_files in villages.items():
-        if not kode_desa or len(village_files) < 2:
-            continue
+    several = [files for kode, files in villages.items() if kode and len(files) > 1]
+    niks = _niks_by_file(applicants) if several else {}  # most batches: one file a village
+    mtimes = {name: _mtime(path) for name, path in paths.items()} if several else {}
+    for village_files in several:
         for a, b in combinations(sorted(village_files), 2):
             if a in replaced or b in replaced or not _same_list(niks[a], niks[b]):
                 continue

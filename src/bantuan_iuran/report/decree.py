@@ -7,7 +7,6 @@ and written twice: as a workbook, and as a PDF (pdf.py) that prints the same on 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,8 +21,8 @@ from bantuan_iuran.excel import (
     print_landscape,
     print_scale,
     printable_points,
+    row_lines,
     set_widths,
-    wrapped_line_count,
     write_money,
     write_text_row,
     write_workbook,
@@ -109,13 +108,13 @@ def decree_document(report: ReportResult, regency: str, decree: Decree) -> Decre
     headers = [c[0] for c in COLUMNS]
     widths = tuple(fitted_widths(headers, cells, [c[1] for c in COLUMNS], [total]))
     scale = print_scale(widths)
-    header_pt = LINE_PT * wrapped_lines(headers, widths, bold=True)
+    header_pt = LINE_PT * row_lines(headers, widths, bold=True, strict=True)
     # Only a column held at its widest can have a value longer than itself.
     held = [i for i, (column, width) in enumerate(zip(COLUMNS, widths, strict=True))
             if width >= column[1]]  # fmt: skip
     held_widths = tuple(widths[i] for i in held)
     lines = decree_lines(
-        people, cells, lambda row: wrapped_lines([row[i] for i in held], held_widths)
+        people, cells, lambda row: row_lines([row[i] for i in held], held_widths, strict=True)
     )
     closing = _closing(report, decree)
     first, rest = page_capacity(scale, header_pt)
@@ -161,15 +160,6 @@ def page_capacity(scale: int, header_pt: float) -> tuple[int, int]:
     height = printable_points()[1] * 100 / scale - header_pt
     title = TITLE_PT + LINE_PT * (_HEADER_ROW - 1)
     return math.floor((height - title) / LINE_PT) - 1, math.floor(height / LINE_PT) - 1
-
-
-def wrapped_lines(cells: Sequence[str], widths: tuple[float, ...], bold: bool = False) -> int:
-    """How many lines the row's longest value takes in its column."""
-    counts = [
-        wrapped_line_count(text, width, bold, strict=True)
-        for text, width in zip(cells, widths, strict=True)
-    ]
-    return max(counts, default=1)
 
 
 def _closing(report: ReportResult, decree: Decree) -> tuple[str, ...]:

@@ -4,7 +4,7 @@ with its headings again, marked "(lanjutan)". Pure: lines in, pages out."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
@@ -111,12 +111,3 @@ def _continuation(line: Line) -> Iterator[Line]:
         yield Line(
             DESA, desa_heading(line.desa) + CONTINUED, kecamatan=line.kecamatan, desa=line.desa
         )
-
-
-def page_starts(pages: Iterable[list[Line]]) -> list[int]:
-    """The index, among all lines written, of each page's first line after the first page."""
-    starts, position = [], 0
-    for page in pages:
-        starts.append(position)
-        position += len(page)
-    return starts[1:]

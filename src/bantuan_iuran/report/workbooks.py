@@ -9,13 +9,12 @@ import pandas as pd
 
 from bantuan_iuran.excel import (
     AXIS_FORMAT,
-    LINE_PT,
     WorkbookJob,
     fitted_widths,
     list_layout,
     print_landscape,
     set_widths,
-    wrapped_line_count,
+    write_fitted_row,
     write_money,
     write_text_row,
     write_workbook,
@@ -118,34 +117,15 @@ def _progress_sheet(workbook, styles, history: pd.DataFrame, report: ReportResul
     ]
     by_kecamatan = history.drop(columns="desa").groupby("kecamatan", sort=True).sum()
     by_kecamatan = by_kecamatan.reset_index().assign(desa="").loc[:, list(history.columns)]
-    texts = [[str(v) if i < 2 else thousands(int(v)) for i, v in enumerate(row)]
-             for row in history.itertuples(index=False)]  # fmt: skip
     headers = ["Kecamatan", "Desa/Kelurahan", *labels]
-    widths = fitted_widths(headers, texts, [24, 24] + [12] * len(counts))
+    widths = fitted_widths(headers, _cell_texts(history), [24, 24] + [12] * len(counts))
     row = _TOP
     for table in (history, by_kecamatan):
-        row = _progress_table(sheet, styles, table, headers, widths, row) + 2
+        row = _count_table(sheet, styles, table, headers, widths, row) + 2
     set_widths(sheet, widths)
     sheet.freeze_panes(_TOP + 1, 2)
     print_landscape(sheet, _TOP)
     _progress_chart(workbook, sheet, history, counts, row)
-
-
-def _progress_table(sheet, styles, table, headers, widths, top: int) -> int:
-    """One table of the Perkembangan sheet with its total; returns the row of the total."""
-    write_text_row(sheet, top, headers, styles["header"])
-    lines = max(wrapped_line_count(h, w, bold=True) for h, w in zip(headers, widths, strict=True))
-    sheet.set_row(top, LINE_PT * lines)
-    for offset, values in enumerate(table.itertuples(index=False), start=top + 1):
-        write_text_row(sheet, offset, values[:2], styles["text"])
-        for column, value in enumerate(values[2:], start=2):
-            write_money(sheet, offset, column, int(value), styles)
-    total_row = top + 1 + len(table)
-    sheet.write_string(total_row, 0, "JUMLAH", styles["bold"])
-    sheet.write_blank(total_row, 1, None, styles["bold"])
-    for column, name in enumerate(table.columns[2:], start=2):
-        write_money(sheet, total_row, column, int(table[name].sum()), styles, bold=True)
-    return total_row
 
 
 def _progress_chart(workbook, sheet, history, counts: list[str], top: int) -> None:
@@ -215,41 +195,45 @@ def _table_sheet(workbook, name: str, table: pd.DataFrame, styles, report: Repor
     )
     columns = list(table.columns)
     headers = [SUMMARY_HEADERS[c] for c in columns]
-    texts = [[str(v) for v in row] for row in table[[c for c in columns]].itertuples(index=False)]
-    texts = [
-        [
-            thousands(int(v)) if c not in _TEXT_COLUMNS else v
-            for c, v in zip(columns, row, strict=True)
-        ]
-        for row in texts
-    ]
-    widths = fitted_widths(headers, texts, [24 if c in _TEXT_COLUMNS else 12 for c in columns])
+    widths = fitted_widths(
+        headers, _cell_texts(table), [24 if c in _TEXT_COLUMNS else 12 for c in columns]
+    )
     first_reason = columns.index(_REASON_COLUMNS[0])
     sheet.merge_range(
         _TOP - 1, first_reason, _TOP - 1, first_reason + len(_REASON_COLUMNS) - 1,
         "Tidak memenuhi syarat, karena:", styles["header"],
     )  # fmt: skip
-    write_text_row(sheet, _TOP, headers, styles["header"])
-    lines = max(wrapped_line_count(h, w, bold=True) for h, w in zip(headers, widths, strict=True))
-    sheet.set_row(_TOP, LINE_PT * lines)
-    for offset, row in enumerate(table.itertuples(index=False), start=_TOP + 1):
-        _summary_row(sheet, offset, columns, row, styles)
-    total_row = _TOP + 1 + len(table)
-    sheet.write_string(total_row, 0, "JUMLAH", styles["bold"])
-    for column, name_ in enumerate(columns):
-        if name_ not in _TEXT_COLUMNS:
-            write_money(sheet, total_row, column, int(table[name_].sum()), styles, bold=True)
-        elif column:
-            sheet.write_blank(total_row, column, None, styles["bold"])
+    _count_table(sheet, styles, table, headers, widths, _TOP)
     set_widths(sheet, widths)
     sheet.freeze_panes(_TOP + 1, 1)
     print_landscape(sheet, _TOP)
     return sheet
 
 
-def _summary_row(sheet, row: int, columns: list[str], values, styles) -> None:
-    for column, (name, value) in enumerate(zip(columns, values, strict=True)):
-        if name in _TEXT_COLUMNS:
-            sheet.write_string(row, column, str(value), styles["text"])
-        else:
-            write_money(sheet, row, column, int(value), styles)
+def _cell_texts(table: pd.DataFrame) -> list[list[str]]:
+    """The table's cells as printed: names as they are, counts with dots."""
+    columns = list(table.columns)
+    return [
+        [v if c in _TEXT_COLUMNS else thousands(int(v)) for c, v in zip(columns, row, strict=True)]
+        for row in table.itertuples(index=False)
+    ]
+
+
+def _count_table(sheet, styles, table: pd.DataFrame, headers, widths, top: int) -> int:
+    """A table of names and counts under its header, with a JUMLAH row; returns that row."""
+    write_fitted_row(sheet, top, headers, widths, styles["header"], bold=True)
+    columns = list(table.columns)
+    for offset, values in enumerate(table.itertuples(index=False), start=top + 1):
+        for column, (name, value) in enumerate(zip(columns, values, strict=True)):
+            if name in _TEXT_COLUMNS:
+                sheet.write_string(offset, column, str(value), styles["text"])
+            else:
+                write_money(sheet, offset, column, int(value), styles)
+    total_row = top + 1 + len(table)
+    sheet.write_string(total_row, 0, "JUMLAH", styles["bold"])
+    for column, name in enumerate(columns):
+        if name not in _TEXT_COLUMNS:
+            write_money(sheet, total_row, column, int(table[name].sum()), styles, bold=True)
+        elif column:
+            sheet.write_blank(total_row, column, None, styles["bold"])
+    return total_row

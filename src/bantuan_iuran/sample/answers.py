@@ -19,6 +19,7 @@ from bantuan_iuran.corrections import (
     ANSWER_COLUMNS,
     FORM_SHEET,
     KEYS_SHEET,
+    SENT_COLUMNS,
     WITHDRAWN,
     correction_path,
 )
@@ -62,21 +63,22 @@ def answer_round(batch: Path, workdir: Path, outdir: Path, seed: int = 2) -> Rou
     expected = truth.assign(behaviour="", round2_status=truth["expected_status"],
                             round2_reason=truth["expected_reason"])  # fmt: skip
     keyed = expected.set_index(["source_file", "source_sheet", "source_row"])
+    provenance = dict(zip(validated["row_id"], zip(validated["source_file"],
+                      validated["source_sheet"], validated["source_row"], strict=True),
+                      strict=True))  # fmt: skip
     answered = 0
     for number, form in enumerate(forms):
+        if number in (silent, revising):
+            continue
         target = outdir / "desa" / "_jawaban" / form.relative_to(workdir / "perbaikan")
-        if number == silent:
-            continue
-        if number == revising:
-            continue
-        answered += _answer_form(form, target, validated, keyed, born, rng)
-    revised, new_rows = _revise(forms[revising], outdir, validated, keyed, born)
+        answered += _answer_form(form, target, provenance, keyed, born, rng)
+    revised, new_rows = _revise(forms[revising], workdir, outdir, validated, keyed, born)
     truth2 = pd.concat([keyed.reset_index(), pd.DataFrame(new_rows)], ignore_index=True)
     write_csv(truth2, outdir / "truth_round2.csv")
     return RoundSummary(len(forms), answered, forms[silent].stem, revised)
 
 
-def _answer_form(form, target, validated, keyed, born, rng) -> int:
+def _answer_form(form, target, provenance, keyed, born, rng) -> int:
     """Answers the rows of one form as the village would; returns how many were answered."""
     import openpyxl
 
@@ -84,15 +86,14 @@ def _answer_form(form, target, validated, keyed, born, rng) -> int:
     if FORM_SHEET not in workbook.sheetnames:
         return 0  # only rows turned down: nothing to answer
     sheet = workbook[FORM_SHEET]
-    header = next(row for row in sheet.iter_rows() if row[0].value == "Baris di file")
+    header = next(row for row in sheet.iter_rows() if row[0].value == SENT_COLUMNS[0][0])
     column = {cell.value: cell.column for cell in header}
     keys = list(workbook[KEYS_SHEET].iter_rows(min_row=7, values_only=True))
-    provenance = validated.set_index("row_id")[["source_file", "source_sheet", "source_row"]]
     answered = 0
     for sheet_name, row, row_id, _digest in keys:
         if sheet_name != FORM_SHEET:
             continue
-        key = tuple(provenance.loc[int(row_id)])
+        key = provenance[int(row_id)]
         behaviour = _choose(rng)
         answer = _answer(keyed.loc[key], behaviour, born, rng)
         keyed.loc[key, ["behaviour", "round2_status", "round2_reason"]] = answer[0]
@@ -112,8 +113,7 @@ def _choose(rng) -> str:
 def _answer(truth, behaviour: str, born: dict[str, str], rng):
     """((behaviour, status, reason) expected in round 2, {answer column: value})."""
     case, nik = truth["case"], truth["true_nik"]
-    names = {name: name for name, _ in ANSWER_COLUMNS}
-    nik_column, _, date_column, action_column, note_column = names
+    nik_column, _, date_column, action_column, note_column = (n for n, _ in ANSWER_COLUMNS)
     if behaviour == "empty" or (behaviour == "wrong" and not nik):
         return ("empty", truth["expected_status"], truth["expected_reason"]), {}
     if behaviour == "withdrawn" or (behaviour == "right" and case in _STRANGERS):
@@ -148,11 +148,12 @@ _REVISED_COLUMNS = (("No", None), ("NIK", "nik"), ("Nama", "name"),
                     ("Pekerjaan", "occupation"))  # fmt: skip
 
 
-def _revise(form: Path, outdir: Path, validated, keyed, born) -> tuple[str, list[dict]]:
+def _revise(
+    form: Path, workdir: Path, outdir: Path, validated, keyed, born
+) -> tuple[str, list[dict]]:
     """The village of `form` sends its whole list again, corrected, instead of the form."""
     import openpyxl
 
-    workdir = form.parents[2]
     ingested = pd.read_parquet(workdir / "ingested.parquet")
     rows = validated.merge(ingested[["row_id", "nik_raw", "name", "birth_date"]],
                            on="row_id", suffixes=("", "_sent"))  # fmt: skip
