@@ -285,9 +285,11 @@ def test_a_short_list_of_a_few_people_from_a_longer_one_is_not_a_revision() -> N
     from bantuan_iuran.ingest.revisions import find_replacements
 
     niks = [f"35030101018{n:05d}" for n in range(10)]
+    names = [f"ORANG NOMOR {chr(65 + n)}" for n in range(10)]
     rows = pd.DataFrame(
         {"source_file": ["full.xlsx"] * 10 + ["revisi.xlsx"] * 3 + ["rev 2.xlsx"] * 9,
-         "kode_desa": "3503012001", "nik_raw": niks + niks[:3] + niks[1:]}
+         "kode_desa": "3503012001", "nik_raw": niks + niks[:3] + niks[1:],
+         "name": names + names[:3] + names[1:]}
     )  # fmt: skip
     found = find_replacements(rows, {})
     assert [(r.old, r.new) for r in found] == [("full.xlsx", "rev 2.xlsx")]
@@ -307,3 +309,16 @@ def test_a_damaged_hidden_sheet_ties_no_answer_and_stops_nothing(rounds, tmp_pat
     mine = result.answers[result.answers["file"] == form.relative_to(sources).as_posix()]
     listed = len(list(keys.iter_rows(min_row=7)))
     assert len(mine) == listed - 2 and (mine["round"] == 0).all()
+
+
+def test_a_revision_that_corrects_most_nik_is_still_a_revision() -> None:
+    from bantuan_iuran.ingest.revisions import find_replacements
+
+    names = ["SITI AMINAH", "BUDI SANTOSO", "SRI WAHYUNI", "JOKO PURNOMO", "SUTRISNO"]
+    rows = pd.DataFrame(
+        {"source_file": ["desa.xlsx"] * 5 + ["desa revisi.xlsx"] * 5, "kode_desa": "3503012001",
+         "nik_raw": [f"35030101018000{n:02d}" for n in range(10)], "name": names + names}
+    )  # fmt: skip
+    assert [(r.old, r.new) for r in find_replacements(rows, {})] == [
+        ("desa.xlsx", "desa revisi.xlsx")
+    ]

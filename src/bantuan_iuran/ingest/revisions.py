@@ -1,8 +1,9 @@
 """A village that sends its whole list again: which file counts.
 
-Two files of one village that are mostly the same people (by the NIKs written: at least half
-of the people in either are in both) are two versions of one list: the newer replaces the
-older, and the older's rows are listed in dropped.csv as `replaced`, never silently lost.
+Two files of one village that are mostly the same people (by the NIKs written or by the
+names: at least half of the people in either are in both) are two versions of one list: the
+newer replaces the older, and the older's rows are listed in dropped.csv as `replaced`, never
+silently lost.
 Newer is decided, in this order, by a date in the file's name ("Desa Melis 2027-01-20.xlsx",
 "... 20-01-2027 ..."), by a revision word and its number ("revisi", "revisi 2", "perbaikan",
 "rev2"), and last by the file's modification time. The analyst can say it instead in the
@@ -102,29 +103,35 @@ def find_replacements(
                 replaced[old] = Replacement(old, new, "stated in the config")
     villages = applicants.groupby("kode_desa")["source_file"].unique()
     several = [files for kode, files in villages.items() if kode and len(files) > 1]
-    niks = _niks_by_file(applicants) if several else {}  # most batches: one file a village
+    people = _people_by_file(applicants) if several else {}  # most batches: one file a village
     mtimes = {name: _mtime(path) for name, path in paths.items()} if several else {}
     for village_files in several:
         for a, b in combinations(sorted(village_files), 2):
-            if a in replaced or b in replaced or not _same_list(niks[a], niks[b]):
+            if a in replaced or b in replaced or not _same_list(people[a], people[b]):
                 continue
             new, old, why = _newer(a, b, mtimes)
             replaced[old] = Replacement(old, new, why)
     return sorted(replaced.values(), key=lambda r: r.old)
 
 
-def _niks_by_file(applicants: pd.DataFrame) -> dict[str, set[str]]:
+def _people_by_file(applicants: pd.DataFrame) -> dict[str, tuple[set[str], set[str]]]:
+    """Per file, the NIKs written (15 digits or more) and the names, as compared."""
+    from bantuan_iuran.normalize import normalize_name
+
     digits = applicants["nik_raw"].str.replace(r"\D", "", regex=True)
-    frame = applicants.assign(digits=digits)
-    frame = frame[frame["digits"].str.len() >= 15]
-    return {file: set(group["digits"]) for file, group in frame.groupby("source_file")} | {
-        file: set() for file in set(applicants["source_file"]) - set(frame["source_file"])
+    frame = applicants.assign(digits=digits, person=applicants["name"].map(normalize_name))
+    return {
+        file: (set(group["digits"][group["digits"].str.len() >= 15]), set(group["person"]) - {""})
+        for file, group in frame.groupby("source_file")
     }
 
 
-def _same_list(a: set[str], b: set[str]) -> bool:
-    either = len(a | b)
-    return either > 0 and len(a & b) / either >= SAME_LIST
+def _same_list(a: tuple[set[str], set[str]], b: tuple[set[str], set[str]]) -> bool:
+    """Mostly the same people by their NIKs, or by their names (a revision that corrects
+    many NIKs keeps the names)."""
+    return any(
+        len(x | y) > 0 and len(x & y) / len(x | y) >= SAME_LIST for x, y in zip(a, b, strict=True)
+    )
 
 
 def _mtime(path: Path) -> float:
