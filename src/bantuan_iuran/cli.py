@@ -107,6 +107,14 @@ AllowEmptyOption = Annotated[
         "pass against nobody).",
     ),
 ]
+DropVillagesOption = Annotated[
+    bool,
+    typer.Option(
+        "--drop-villages",
+        help="Take villages that are in this work folder's batch but not among the sources off "
+        "the list (refused without it).",
+    ),
+]
 PreviousOption = Annotated[
     Path | None,
     typer.Option(
@@ -140,8 +148,12 @@ class _Run:
             return self.base / self.table[key]
         return Path(default) if default else None
 
-    def announce_year(self) -> None:
-        """Say which year ages and premiums are for when nobody chose it (once a command)."""
+    def settle_year(self, workdir: Path) -> None:
+        """The work folder's year when it has one (another year given is refused); else say
+        which year ages and premiums are for when nobody chose it (once a command)."""
+        from bantuan_iuran.batch import work_settings
+
+        self.settings = work_settings(workdir, self.settings)
         programme = self.settings.programme
         if programme.year_is_default and not self._announced:
             from bantuan_iuran import render
@@ -222,7 +234,13 @@ def main_options(
     _DEBUG[0] = debug
 
 
-def _ingest(run: _Run, sources: list[Path] | None, workdir: Path) -> int:
+def _ingest(
+    run: _Run,
+    sources: list[Path] | None,
+    workdir: Path,
+    drop_villages: bool = False,
+    references: tuple[Path | None, ...] = (),
+) -> int:
     from bantuan_iuran import render
     from bantuan_iuran.ingest import ANSWER_FORM, folder_summary
     from bantuan_iuran.pipeline import ingest_stage
@@ -230,6 +248,7 @@ def _ingest(run: _Run, sources: list[Path] | None, workdir: Path) -> int:
     paths = run.sources(sources)
     if not paths:
         raise ConfigError("No SOURCE folders or files given (nor `sources` under [run]).")
+    given = references or tuple(run.path(None, key) for key in ("dukcapil", "enrolled", "previous"))
     bar = render.FileProgress("Reading village files")
     with bar:
         outcome = ingest_stage(
@@ -238,6 +257,8 @@ def _ingest(run: _Run, sources: list[Path] | None, workdir: Path) -> int:
             run.settings,
             on_start=bar.start,
             on_file=lambda f: bar.advance(f.relative),
+            drop_villages=drop_villages,
+            references=[path for path in given if path is not None],
         )
     result = outcome.result
     render.counts_table("Village files read, by folder", folder_summary(result.log))
@@ -254,8 +275,7 @@ def _ingest(run: _Run, sources: list[Path] | None, workdir: Path) -> int:
             render.warning(f"{where}: {entry.message}")
         elif entry.status == "ok" and not entry.kode_desa and entry.format != ANSWER_FORM:
             render.warning(f"{where}: {entry.message.split(';')[0]}")
-    for replacement in result.replacements:
-        render.info(f"{replacement.old} is replaced by {replacement.new} ({replacement.why}).")
+    render.revisions(result.replacements, result.possible_revisions)
     if len(result.answers):
         render.answers_summary(result.answers)
     render.warnings(outcome.warnings)
@@ -287,7 +307,7 @@ def _validate(
     from bantuan_iuran.pipeline import validate_stage
     from bantuan_iuran.validate import kecamatan_counts, reason_counts
 
-    run.announce_year()
+    run.settle_year(workdir)
     registry = run.path(dukcapil, "dukcapil")
     if registry is None:
         raise ConfigError("Give the registry extract with --dukcapil (or `dukcapil` under [run]).")
@@ -337,7 +357,7 @@ def _report(run: _Run, workdir: Path, months, start_month, budget, previous) -> 
     from bantuan_iuran import render
     from bantuan_iuran.pipeline import ReportOptions, report_stage
 
-    run.announce_year()
+    run.settle_year(workdir)
     options = ReportOptions(
         year=run.settings.programme.year,
         months=run.value(months, "months"),
@@ -373,6 +393,7 @@ def ingest(
         typer.Argument(help="Folders (searched recursively) or files of village lists."),
     ] = None,
     workdir: WorkdirOption = None,
+    drop_villages: DropVillagesOption = False,
     config: ConfigOption = None,
 ) -> None:
     """Read every village file into one table, with the provenance of every row."""
@@ -380,7 +401,7 @@ def ingest(
     def body(run: _Run) -> int:
         folder = _workdir(run, workdir)
         with _hold(folder, "ingest"):
-            return _ingest(run, sources, folder)
+            return _ingest(run, sources, folder, drop_villages)
 
     _execute(config, None, body)
 
@@ -446,6 +467,7 @@ def run_all(
     start_month: StartMonthOption = None,
     budget: BudgetOption = None,
     previous: PreviousOption = None,
+    drop_villages: DropVillagesOption = False,
     config: ConfigOption = None,
 ) -> None:
     """Ingest, validate and report in one go: the scheduled job before budget submission."""
@@ -456,7 +478,9 @@ def run_all(
             return steps(run, folder)
 
     def steps(run: _Run, folder: Path) -> int:
-        ingested = _ingest(run, sources, folder)
+        references = tuple(run.path(given, key) for given, key in (
+            (dukcapil, "dukcapil"), (enrolled, "enrolled"), (previous, "previous")))  # fmt: skip
+        ingested = _ingest(run, sources, folder, drop_villages, references)
         # The village workbooks are written by helper processes while the report stage works.
         workbooks = _validate(
             run, folder, dukcapil, enrolled, allow_empty, workbooks_in_background=True,
@@ -478,10 +502,14 @@ def run_all(
 def purge(
     workdir: WorkdirOption = None,
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    ledger: Annotated[
+        bool,
+        typer.Option("--ledger", help="Delete the ledger of decisions too (kept by default)."),
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
     """After the decree is signed: delete the intermediate tables holding personal data, keep
-    the final lists (report/), the logs and the manifest."""
+    the final lists (report/), the logs, the manifest and the ledger (unless --ledger)."""
     from bantuan_iuran import render
     from bantuan_iuran.pipeline import INTERMEDIATE
     from bantuan_iuran.pipeline import purge as purge_workdir
@@ -489,13 +517,41 @@ def purge(
     def remove(run: _Run) -> int:
         folder = _workdir(run, workdir)
         if not yes:
-            typer.confirm(f"Delete {', '.join(INTERMEDIATE)} from {folder}?", abort=True, err=True)
+            names = [*INTERMEDIATE, *(["ledger.sqlite"] if ledger else [])]
+            typer.confirm(f"Delete {', '.join(names)} from {folder}?", abort=True, err=True)
         with _hold(folder, "purge"):
-            removed = purge_workdir(folder)
+            removed = purge_workdir(folder, ledger)
         render.info(f"Removed {', '.join(removed) or 'nothing'} from {folder}; report/ kept.")
         return EXIT_OK
 
     _execute(config, None, remove)
+
+
+@app.command()
+def history(
+    what: Annotated[
+        str,
+        typer.Argument(
+            help="A village (name or code), a file (or part of its name), FILE:ROW, or a row id. "
+            "[default: everything]"
+        ),
+    ] = "",
+    workdir: WorkdirOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Show the decisions recorded in the work folder's ledger (NIKs masked)."""
+    from bantuan_iuran import render
+    from bantuan_iuran.pipeline import decision_history
+
+    def show(run: _Run) -> int:
+        folder = _workdir(run, workdir)
+        table = decision_history(folder, what)
+        title = f"Decisions in {folder / 'ledger.sqlite'}" + (f" about {what!r}" if what else "")
+        render.counts_table(title, table, total=False)
+        render.info(f"{len(table):,} decision(s).")
+        return EXIT_OK
+
+    _execute(config, None, show)
 
 
 @app.command()

@@ -9,7 +9,7 @@ import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -75,9 +75,18 @@ class Settings:
     enrolled_columns: dict[str, tuple[str, ...]]
     layouts: tuple[LayoutOverride, ...] = ()
     revisions: tuple[tuple[str, str], ...] = ()  # (new, old) file patterns
+    received: tuple[tuple[str, str], ...] = ()  # (file pattern, ISO time): the analyst's word
     decree: Decree = field(default_factory=lambda: Decree())
     corrections: Corrections = field(default_factory=lambda: Corrections())
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+
+
+def utc_time(when: datetime | date) -> str:
+    """A time as the ledger compares them (ISO, UTC, seconds); a date or a time without a zone
+    is this computer's local time."""
+    if not isinstance(when, datetime):
+        when = datetime(when.year, when.month, when.day)
+    return when.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def default_year() -> int:
@@ -156,6 +165,7 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
         enrolled_columns=_alias_table(config.enrolled_columns),
         layouts=parse_overrides(data.get("layout", [])),
         revisions=tuple((r.new, r.old) for r in config.revision),
+        received=tuple((r.file, utc_time(r.when)) for r in config.received),
         decree=config.decree,
         corrections=config.corrections,
         raw=data,
@@ -299,6 +309,14 @@ class Revision(_Table):
     old: str
 
 
+class ReceivedRule(_Table):
+    """When a returned file was received, in the analyst's word ([[received]]): it decides which
+    of two answers to one row came later where the files' own times do not."""
+
+    file: str
+    when: datetime | date
+
+
 class RunTable(_Table):
     """The scheduled job's inputs (cli.py reads them; paths are relative to the file)."""
 
@@ -340,6 +358,7 @@ class ConfigFile(_Table):
     # Checked with their own messages by ingest/overrides.py.
     layout: list[dict[str, Any]] = []
     revision: list[Revision] = []
+    received: list[ReceivedRule] = []
 
 
 def validated_config(data: dict[str, Any]) -> ConfigFile:

@@ -187,7 +187,7 @@ def _layout(
     if refused:
         placed += _refused_sheet(workbook, looks, refused, desa, kecamatan, context)
     _detail_sheet(workbook, looks, [row for _, _, row in placed])
-    _keys_sheet(workbook, placed, context)
+    _keys_sheet(workbook, placed, context, rows[0]["kode_desa"])
 
 
 def _looks(workbook) -> dict[str, Any]:
@@ -448,20 +448,39 @@ def detail_cells(row: dict[str, Any]) -> list[str]:
     ]
 
 
-KEY_FIELDS = ("sheet", "row", "row_id", "digest")
+FORM_VERSION = "2"  # of the hidden sheet: version 2 ties rows by the values they show
+KEY_FIELDS = ("sheet", "row", "row_id", "digest", "baris", "nik", "name", "birth_date")
 
 
-def _keys_sheet(workbook, placed, context: FormContext) -> None:
-    """Hidden: what reading the answer back needs (the batch, the round, and for each row on
-    the form its place, row id and the digest of what it was sent with)."""
+def shown_digest(text: str) -> str:
+    """A fingerprint of what one cell of a form shows, as a spreadsheet program may give it
+    back (spaces, case, a number read as 12.0): a returned row is found by what it shows,
+    wherever it was moved.
+
+    >>> shown_digest(" Siti  AMINAH") == shown_digest("siti aminah")
+    True
+    >>> shown_digest("12.0") == shown_digest("12")
+    True
+    """
+    canonical = " ".join(text.split()).casefold()
+    canonical = re.sub(r"^(\d+)\.0+$", r"\1", canonical)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+
+
+def _keys_sheet(workbook, placed, context: FormContext, kode_desa: str) -> None:
+    """Hidden: what reading the answer back needs (the batch, the round, the village, and for
+    each row on the form its place, row id, the digest of what it was sent with and the
+    fingerprints of the four cells it shows)."""
     sheet = workbook.add_worksheet(KEYS_SHEET)
-    write_text_row(sheet, 0, (FORM_MARK, "1"), None)
+    write_text_row(sheet, 0, (FORM_MARK, FORM_VERSION), None)
     write_text_row(sheet, 1, ("batch", context.batch), None)
     write_text_row(sheet, 2, ("round", str(context.round)), None)
     write_text_row(sheet, 3, ("year", str(context.year)), None)
+    write_text_row(sheet, 4, ("desa", kode_desa), None)
     write_text_row(sheet, 5, KEY_FIELDS, None)
     for offset, (name, row_number, row) in enumerate(placed, start=6):
-        values = (name, str(row_number), str(row["row_id"]), _digest(row))
+        shown = [shown_digest(text) for text in _sent_cells(row)]
+        values = (name, str(row_number), str(row["row_id"]), _digest(row), *shown)
         write_text_row(sheet, offset, values, None)
     sheet.hide()
     sheet.protect("")

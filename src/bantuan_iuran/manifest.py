@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -30,7 +29,13 @@ def sha256_of(path: Path) -> str:
 
 
 def file_record(path: Path, name: str | None = None) -> dict[str, Any]:
-    return {"path": name or str(path), "bytes": path.stat().st_size, "sha256": sha256_of(path)}
+    """Path, size and SHA-256; a file that cannot be read is recorded with the reason (its
+    reader says so too), never stopping the stage."""
+    try:
+        return {"path": name or str(path), "bytes": path.stat().st_size, "sha256": sha256_of(path)}
+    except OSError as exc:
+        return {"path": name or str(path), "bytes": 0, "sha256": "",
+                "error": exc.strerror or str(exc)}  # fmt: skip
 
 
 def now() -> str:
@@ -91,15 +96,6 @@ def _json_value(value: object) -> object:
     raise TypeError(f"not JSON: {type(value).__name__}")
 
 
-def batch_and_round(workdir: Path) -> tuple[str, int]:
-    """The work folder's batch id (made at its first validation and kept: the correction forms
-    it sends out carry it) and the number of the validation about to run."""
-    manifest = read_manifest(workdir)
-    batch = manifest.get("batch") or uuid.uuid4().hex[:12]
-    previous = manifest.get("stages", {}).get("validate", {}).get("round", 0)
-    return batch, int(previous) + 1
-
-
 def read_manifest(workdir: Path) -> dict[str, Any]:
     path = workdir / MANIFEST
     if not path.exists():
@@ -123,6 +119,12 @@ def changed_since(workdir: Path, stage: str, names: list[str]) -> list[str]:
         if not path.exists() or sha256_of(path) != entry["sha256"]:
             changed.append(name)
     return changed
+
+
+def recorded_digests(workdir: Path, stage: str) -> list[str]:
+    """The SHA-256 of every input the stage last read."""
+    record = read_manifest(workdir).get("stages", {}).get(stage, {})
+    return [f["sha256"] for f in record.get("inputs", [])]
 
 
 def recorded_inputs(workdir: Path, stage: str) -> list[str]:

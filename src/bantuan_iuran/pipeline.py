@@ -13,15 +13,39 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from bantuan_iuran.atomic import ensure_private_dir, remove_stale_temporaries
+from bantuan_iuran.batch import (
+    BATCH,
+    check_received_rules,
+    exchange_round,
+    fixed_year,
+    guard_villages,
+    keep_references,
+    keep_year,
+    new_batch,
+    now,
+    received_time,
+    reference_digests,
+    work_settings,
+)
 from bantuan_iuran.config import Settings
 from bantuan_iuran.errors import BantuanError, InputError
-from bantuan_iuran.ingest import IngestResult, SourceFile, find_source_files, run_ingest
+from bantuan_iuran.ingest import (
+    IngestResult,
+    SourceFile,
+    find_source_files,
+    revision_decisions,
+    run_ingest,
+    skip_references,
+)
+from bantuan_iuran.ingest.answers import Received
+from bantuan_iuran.ledger import Ledger, ledger_stage
 from bantuan_iuran.manifest import (
     StageRecord,
-    batch_and_round,
     changed_since,
     read_manifest,
+    recorded_digests,
     recorded_inputs,
+    sha256_of,
 )
 from bantuan_iuran.processes import Shared
 from bantuan_iuran.reasons import STATUSES
@@ -58,26 +82,84 @@ def ingest_stage(
     settings: Settings,
     on_start: Callable[[int], None] = lambda total: None,
     on_file: Callable[[SourceFile], None] | None = None,
+    drop_villages: bool = False,
+    references: Sequence[Path] = (),
 ) -> IngestOutcome:
+    """Reads the sources, ties what came back to its rows through the ledger, and writes the
+    ingested table; `references` (registry, enrolled and previous lists) are never read as
+    village lists."""
     missing = [str(s) for s in sources if not s.exists()]
     if missing:
         raise InputError(f"Not found: {', '.join(missing)}")
-    files = find_source_files(sources, workdir)
+    files = find_source_files(sources, workdir, references)
     if not files:
         raise InputError(
             "No village files (.xlsx, .xlsm, .xls, .ods, .csv, .txt, .tsv) in the sources given."
         )
+    check_received_rules(settings.received, [f.relative for f in files])
     on_start(len(files))
     record = _start(workdir, "ingest", settings)
-    batch = read_manifest(workdir).get("batch")  # of the correction forms sent from here
-    result = run_ingest(files, settings, on_file=on_file, batch=batch)
-    outcome = IngestOutcome(warnings=_record_sources(files, record), result=result)
-    outcome.warnings.extend(_answer_warnings(result.answers))
-    outcome.warnings.extend(
-        f"{name} was changed after it was written: the work folder is not read as sources, so "
-        "answers typed into it are not read; put a copy among the sources."
-        for name in _changed_forms(workdir)
-    )
+    with ledger_stage(workdir) as ledger:
+        settings = fixed_year(ledger, settings)
+        result = run_ingest(files, settings, on_file=on_file)
+        warnings, digests = _record_sources(files, record)
+        outcome = IngestOutcome(warnings=warnings, result=result)
+        outcome.warnings.extend(
+            skip_references(result, digests, reference_digests(ledger), list(references))
+        )
+        batch = ledger.fact(BATCH) or read_manifest(workdir).get("batch")
+        _settle_answers(result, ledger, batch, settings, _receipts(files, digests, settings))
+        failed = sorted(set(result.log.loc[result.log["status"] == "failed", "file"]))
+        outcome.warnings.extend(guard_villages(ledger, result.applicants, drop_villages, failed))
+        ledger.add_sources(digests)
+        ledger.record(revision_decisions(result.replacements, digests))
+        outcome.warnings.extend(_answer_warnings(result.answers))
+        outcome.warnings.extend(
+            f"{name} was changed after it was written: the work folder is not read as sources, "
+            "so answers typed into it are not read; put a copy among the sources."
+            for name in _changed_forms(workdir)
+        )
+        _write_ingest(result, workdir, record, len(files))
+    replaced = result.log["file"].isin([r.old for r in result.replacements])
+    outcome.warnings.extend(_villages_with_several_files(result.log[~replaced]))
+    return outcome
+
+
+def _receipts(
+    files: Sequence[SourceFile], digests: dict[str, str], settings: Settings
+) -> dict[str, Received]:
+    return {
+        f.relative: Received(digests.get(f.relative, ""),
+                             received_time(f.path, f.relative, settings.received))
+        for f in files
+    }  # fmt: skip
+
+
+def _settle_answers(
+    result: IngestResult,
+    ledger: Ledger,
+    batch: str | None,
+    settings: Settings,
+    receipts: dict[str, Received],
+) -> None:
+    """The answers of the forms sent back go into the ledger; then every decision the ledger
+    holds is applied to the rows, and what became of each is answers.csv."""
+    from bantuan_iuran.decisions import apply_decisions, new_rows
+    from bantuan_iuran.ingest.answers import form_answers
+    from bantuan_iuran.schemas import AnswerLog, IngestedRows
+
+    year = settings.programme.year
+    given = [form_answers(form, batch, receipts[form.file], year) for form in result.forms]
+    ledger.record(decision for answers in given for decision in answers.decisions)
+    decisions = ledger.decisions()
+    applicants, lines = apply_decisions(new_rows(result.applicants, decisions), decisions)
+    result.applicants = IngestedRows.validate(applicants)
+    lines.extend(line for answers in given for line in answers.report)
+    columns = list(AnswerLog.to_schema().columns)
+    result.answers = AnswerLog.validate(pd.DataFrame(lines, columns=columns))
+
+
+def _write_ingest(result: IngestResult, workdir: Path, record: StageRecord, files: int) -> None:
     write_parquet(result.applicants, workdir / INGESTED)
     record.wrote(workdir / INGESTED, workdir)
     tables = (("ingest_log.csv", result.log), ("dropped.csv", result.dropped),
@@ -87,26 +169,28 @@ def ingest_stage(
         record.wrote(workdir / name, workdir)
     outcomes = result.answers["outcome"].value_counts()
     record.rows = {
-        "files": len(files),
+        "files": files,
         "failed_files": result.failed_files,
         "applicant_rows": len(result.applicants),
         "dropped_rows": len(result.dropped),
-        "answer_rows": len(result.answers),
+        "answer_lines": len(result.answers),
         **{f"answers_{name}": int(count) for name, count in outcomes.items()},
     }
-    replaced = result.log["file"].isin([r.old for r in result.replacements])
-    outcome.warnings.extend(_villages_with_several_files(result.log[~replaced]))
     record.finish(workdir)
-    return outcome
+
+
+_REPORTED = ("row_gone", "other_batch", "refused", "unmatched", "conflict", "duplicate_row",
+             "ignored", "unread", "shown")  # fmt: skip
 
 
 def _answer_warnings(answers: pd.DataFrame) -> list[str]:
-    """One line per returned form whose answers were not all applied (answers.csv has each)."""
-    left = answers[answers["outcome"].isin(["row_gone", "other_batch", "edited"])]
+    """One line per returned form and outcome that needs the analyst (answers.csv has each)."""
+    left = answers[answers["outcome"].isin(_REPORTED)]
     return [
-        f"{file}: {len(rows)} answer(s) {', '.join(sorted(set(rows['outcome'])))}: "
-        f"{rows['message'].iloc[0]} (answers.csv lists them)"
-        for file, rows in left.groupby("file", sort=True)
+        f"{file or '(ledger)'}: {len(rows)} answer line(s) {outcome}: {rows['message'].iloc[0]}"
+        + (f" (and {len(rows) - 1} more)" if len(rows) > 1 else "")
+        + " (answers.csv lists them)"
+        for (file, outcome), rows in left.groupby(["file", "outcome"], sort=True)
     ]
 
 
@@ -118,20 +202,27 @@ def _start(
     return StageRecord(stage, settings.raw)
 
 
-def _record_sources(files: Sequence[SourceFile], record: StageRecord) -> list[str]:
-    """Records every village file's hash, and names a file sent twice under two names."""
+def _record_sources(
+    files: Sequence[SourceFile], record: StageRecord
+) -> tuple[list[str], dict[str, str]]:
+    """Records every village file's hash (by its name in the sources: the digests), and names
+    a file sent twice under two names."""
     seen: dict[str, str] = {}
     warnings = []
+    digests = {}
     hashing = [record.read(source.path, str(source.path.resolve())) for source in files]
     for source, entry in zip(files, hashing, strict=True):
         digest = entry.result()["sha256"]
+        if not digest:
+            continue
+        digests[source.relative] = digest
         if digest in seen:
             warnings.append(
                 f"{source.relative} has the same content as {seen[digest]}: its rows are "
                 "listed twice and the second listing is marked DUPLICATE."
             )
         seen.setdefault(digest, source.relative)
-    return warnings
+    return warnings, digests
 
 
 def _villages_with_several_files(log: pd.DataFrame) -> list[str]:
@@ -199,62 +290,36 @@ def validate_stage(
     `bantuan run` writes them while the report stage works."""
     from bantuan_iuran.corrections import FormContext, correction_jobs
     from bantuan_iuran.excel import start_workbooks
-    from bantuan_iuran.registry import RegistryExtract, RegistryKeys, read_enrolled
-    from bantuan_iuran.validate import (
-        FIRST_PASS_FIELDS,
-        accept_suggestions,
-        first_registry_keys,
-        normalized_rows,
-        run_validate,
-        second_registry_keys,
-        variant_keys,
-    )
+    from bantuan_iuran.validate import run_validate
 
     ingested = read_table(workdir / INGESTED, "ingest", IngestedRows)
     outcome = ValidateOutcome(warnings=_stale(workdir, "ingest", [INGESTED], "ingest"))
     outcome.warnings.extend(_changed_sources(workdir))
     record = _start(workdir, "validate", settings, writes_in=[CORRECTIONS])
     record.read(workdir / INGESTED, INGESTED)
-    # The lists that decide who is paid are checked whole before any work is done.
-    if enrolled:
-        enrolled_niks, enrolled_warnings = read_enrolled(enrolled, settings, allow_empty)
-        outcome.warnings.extend(enrolled_warnings)
-    else:
-        enrolled_niks = pd.DataFrame({"nik": pd.Series([], dtype="str")})
-    extract = RegistryExtract(dukcapil, settings, allow_empty)
-    outcome.warnings.extend(extract.warnings)
-    first_keys = first_registry_keys(ingested)
-    with ThreadPoolExecutor(max_workers=1) as reader:
-        first = reader.submit(extract.rows, first_keys, FIRST_PASS_FIELDS)
-        rows = normalized_rows(ingested)  # while Arrow reads the registry
-        second = second_registry_keys(rows, first.result(), settings)
-    variants = variant_keys(second.unknown)
-    registry = extract.rows(first_keys | second.keys | next(variants, RegistryKeys()))
-    more = [extract.rows(keys) for keys in variants]  # a list of thousands of mistyped NIKs
-    if more:
-        registry = pd.concat([registry, *more]).drop_duplicates("nik", ignore_index=True)
-    del first, rows
-    record.read(dukcapil)
-    if enrolled:
-        record.read(enrolled)
-    validated = run_validate(ingested, registry, enrolled_niks, settings).validated
-    if accept is not None:
-        ingested, outcome.accepted = accept_suggestions(ingested, validated, accept)
-        record.extra["accepted_suggestions"] = {
-            "villages": list(accept.villages),
-            "basis": accept.basis,
-            "rows": outcome.accepted,
-        }
-        if outcome.accepted:  # the suggested NIKs' holders are in `registry` already
-            validated = run_validate(ingested, registry, enrolled_niks, settings).validated
-    record.rows = _reconciled(ingested, validated)
-    write_parquet(validated, workdir / VALIDATED)
-    write_csv(validated, workdir / "validated.csv")
-    for name in (VALIDATED, "validated.csv"):
-        record.wrote(workdir / name, workdir)
-    batch, round_ = batch_and_round(workdir)
-    record.batch, record.extra["round"] = batch, round_
-    outcome.round, outcome.progress = round_, _keep_round(workdir, validated, round_, record)
+    with ledger_stage(workdir) as ledger:
+        settings = fixed_year(ledger, settings)
+        keep_year(ledger, settings)
+        keep_references(ledger, [sha256_of(p) for p in (dukcapil, enrolled) if p and p.is_file()])
+        checks = _registry_checks(ingested, dukcapil, enrolled, settings, allow_empty, record)
+        outcome.warnings.extend(checks.warnings)
+        validated = run_validate(ingested, checks.registry, checks.enrolled, settings).validated
+        if accept is not None:
+            ingested, outcome.accepted = _accept(ingested, validated, accept, ledger, record)
+            if outcome.accepted:  # the suggested NIKs' holders are in the registry rows already
+                validated = run_validate(
+                    ingested, checks.registry, checks.enrolled, settings
+                ).validated
+        batch = ledger.fact(BATCH) or read_manifest(workdir).get("batch") or new_batch()
+        ledger.set_fact(BATCH, batch, "validate")
+        round_ = exchange_round(ledger, recorded_digests(workdir, "ingest"))
+        record.rows = _reconciled(ingested, validated)
+        write_parquet(validated, workdir / VALIDATED)
+        write_csv(validated, workdir / "validated.csv")
+        for name in (VALIDATED, "validated.csv"):
+            record.wrote(workdir / name, workdir)
+        record.batch, record.extra["round"] = batch, round_
+        outcome.round, outcome.progress = round_, _keep_round(workdir, validated, round_, record)
     context = FormContext(settings.programme.year, batch, round_, settings.corrections)
     jobs = correction_jobs(validated, ingested, workdir / CORRECTIONS, context)
     outcome.warnings.extend(_keep_changed_forms(workdir))
@@ -267,6 +332,79 @@ def validate_stage(
         outcome.pending.wait()
     outcome.validated = validated
     return outcome
+
+
+@dataclass
+class _RegistryChecks:
+    registry: pd.DataFrame  # the registry rows the batch needs
+    enrolled: pd.DataFrame
+    warnings: list[str]
+
+
+def _registry_checks(
+    ingested: pd.DataFrame,
+    dukcapil: Path,
+    enrolled: Path | None,
+    settings: Settings,
+    allow_empty: bool,
+    record: StageRecord,
+) -> _RegistryChecks:
+    """The lists that decide who is paid, checked whole before any work, and the registry rows
+    the batch needs (its NIKs, families, and people by area and birth date)."""
+    from bantuan_iuran.registry import RegistryExtract, RegistryKeys, read_enrolled
+    from bantuan_iuran.validate import (
+        FIRST_PASS_FIELDS,
+        first_registry_keys,
+        normalized_rows,
+        second_registry_keys,
+        variant_keys,
+    )
+
+    warnings: list[str] = []
+    if enrolled:
+        enrolled_niks, enrolled_warnings = read_enrolled(enrolled, settings, allow_empty)
+        warnings.extend(enrolled_warnings)
+    else:
+        enrolled_niks = pd.DataFrame({"nik": pd.Series([], dtype="str")})
+    extract = RegistryExtract(dukcapil, settings, allow_empty)
+    warnings.extend(extract.warnings)
+    first_keys = first_registry_keys(ingested)
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        first = reader.submit(extract.rows, first_keys, FIRST_PASS_FIELDS)
+        rows = normalized_rows(ingested)  # while Arrow reads the registry
+        second = second_registry_keys(rows, first.result(), settings)
+    variants = variant_keys(second.unknown)
+    registry = extract.rows(first_keys | second.keys | next(variants, RegistryKeys()))
+    more = [extract.rows(keys) for keys in variants]  # a list of thousands of mistyped NIKs
+    if more:
+        registry = pd.concat([registry, *more]).drop_duplicates("nik", ignore_index=True)
+    record.read(dukcapil)
+    if enrolled:
+        record.read(enrolled)
+    return _RegistryChecks(registry, enrolled_niks, warnings)
+
+
+def _accept(
+    ingested: pd.DataFrame,
+    validated: pd.DataFrame,
+    accept: Acceptance,
+    ledger: Ledger,
+    record: StageRecord,
+) -> tuple[pd.DataFrame, int]:
+    """The suggestions the analyst accepts, recorded in the ledger (so that later runs keep
+    them) and written in as the regency's answers."""
+    from bantuan_iuran.decisions import apply_decisions
+    from bantuan_iuran.validate import acceptance_decisions
+
+    decisions = acceptance_decisions(ingested, validated, accept, now())
+    ledger.record(decisions)
+    accepted, _ = apply_decisions(ingested, decisions)
+    record.extra["accepted_suggestions"] = {
+        "villages": list(accept.villages),
+        "basis": accept.basis,
+        "rows": len(decisions),
+    }
+    return accepted, len(decisions)
 
 
 def _keep_round(
@@ -412,8 +550,12 @@ def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> R
     # Ingested again since validation? Then the validated rows are an older batch.
     stale = _stale(workdir, "validate", [INGESTED, VALIDATED], "validate")
     outcome = ReportOutcome(warnings=stale)
+    settings = work_settings(workdir, settings)
     _check_year(workdir, options.year)
     record = _start(workdir, "report", settings, writes_in=[REPORT])
+    if options.previous and options.previous.is_file():
+        with ledger_stage(workdir) as ledger:
+            keep_references(ledger, [sha256_of(options.previous)])
     record.read(workdir / VALIDATED, VALIDATED)
     previous = None
     if options.previous:
@@ -481,9 +623,23 @@ def eligible_list(people: pd.DataFrame, with_continuing: bool) -> pd.DataFrame:
     )
 
 
-def purge(workdir: Path) -> list[str]:
+def decision_history(workdir: Path, what: str = "") -> pd.DataFrame:
+    """The ledger's decisions about `what` (history.py), for `bantuan history`."""
+    from bantuan_iuran.history import decision_history as history_of
+    from bantuan_iuran.ledger import reading_ledger
+
+    with reading_ledger(workdir) as ledger:
+        if ledger is None:
+            raise InputError(f"{workdir} has no ledger yet.", hint="Run `bantuan ingest` first.")
+        recorded = ledger.history()
+    ingested = pd.read_parquet(workdir / INGESTED) if (workdir / INGESTED).exists() else None
+    return history_of(recorded, ingested, what)
+
+
+def purge(workdir: Path, ledger: bool = False) -> list[str]:
     """Delete the intermediate tables that hold personal data; keep the final lists under
-    report/, the logs and the manifest (which records the purge)."""
+    report/, the logs, the manifest (which records the purge) and the ledger of decisions
+    (unless `ledger`: a programme's year needs it until its end)."""
     import shutil
 
     if not (workdir / "manifest.json").exists():
@@ -491,7 +647,7 @@ def purge(workdir: Path) -> list[str]:
     record = StageRecord("purge", {})
     removed = []
     changes = sorted(p.name for p in workdir.glob("perubahan_*.csv"))  # NIKs and names too
-    for name in (*INTERMEDIATE, *changes):
+    for name in (*INTERMEDIATE, *changes, *(["ledger.sqlite"] if ledger else [])):
         path = workdir / name
         if path.is_dir():
             shutil.rmtree(path)

@@ -159,11 +159,24 @@ def report_totals(report) -> None:
 
 
 def answers_summary(answers: pd.DataFrame) -> None:
-    """'Correction forms sent back: 8 files, 318 rows (194 applied, 124 unanswered) -> ...'."""
-    outcomes = answers["outcome"].value_counts()
-    parts = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in outcomes.items())
-    files = answers["file"].nunique()
-    info(f"Correction forms sent back: {files} files, {len(answers)} rows ({parts}) -> answers.csv")
+    """What became of every answer the ledger holds and every row of the forms sent back, as
+    a table by outcome and field."""
+    named = answers.assign(field=answers["field"].replace("", "(row)"))
+    counts = pd.crosstab(named["outcome"], named["field"]).reset_index()
+    counts = counts.astype({c: "int64" for c in counts.columns if c != "outcome"})
+    files = answers.loc[answers["file"] != "", "file"].nunique()
+    counts_table(f"Answers from the villages ({files} files; line by line: answers.csv)", counts)
+
+
+def revisions(replacements, possible) -> None:
+    """Which lists replaced which, and the pairs that only look like versions."""
+    for r in replacements:
+        info(f"{r.old}: its rows of village {r.kode_desa} are replaced by {r.new} ({r.why}).")
+    for p in possible:
+        warning(
+            f"{p.first} and {p.second} may be two versions of one village's list ({p.why}); "
+            f"both are read. If the second replaces the first, add to the config:\n{p.rule}"
+        )
 
 
 _PROGRESS_HEADERS = {"answered": "answered", "fixed": "fixed", "still_to_fix": "to fix",

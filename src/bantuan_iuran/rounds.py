@@ -65,7 +65,7 @@ def village_progress(moves: pd.DataFrame, previous: int) -> pd.DataFrame:
     counts = counts.reindex(columns=list(MOVES), fill_value=0)
     marker = f"(putaran {previous})"
     answered = known.groupby(["kecamatan", "desa"])["answer_source"].agg(
-        lambda sources: sources.fillna("").str.endswith(marker).any()
+        lambda sources: sources.fillna("").str.contains(marker, regex=False).any()
     )
     table = counts.assign(answered=answered).reset_index()
     return table[["kecamatan", "desa", "answered", *MOVES]].sort_values(["kecamatan", "desa"])

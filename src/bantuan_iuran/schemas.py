@@ -15,6 +15,9 @@ DROPPED_KINDS = (
 )  # fmt: skip
 
 _KODE_DESA = r"^(\d{10})?$"
+OUTCOMES = ("applied", "no_change", "noted", "superseded", "conflict", "row_gone", "new_row",
+            "unanswered", "unmatched", "duplicate_row", "ignored", "unread", "shown", "refused",
+            "other_batch")  # fmt: skip
 
 
 class _Table(pa.DataFrameModel):
@@ -67,16 +70,19 @@ class IngestedRows(_Traced):
 
 
 class AnswerLog(_Table):
-    """answers.csv: every row of every returned correction form, and what became of it."""
+    """answers.csv: every decision in the ledger and every row of a returned form that gives
+    none, with what became of it (decisions.OUTCOMES)."""
 
     file: Series[str]
     sheet: Series[str]
-    row: Series[int] = pa.Field(ge=1)
+    row: Series[int] = pa.Field(ge=0)  # 0: the whole file (a refused form)
     round: Series[int] = pa.Field(ge=0)
-    outcome: Series[str] = pa.Field(
-        isin=["applied", "unanswered", "replaced", "row_gone", "other_batch", "edited"]
-    )
-    row_id: Series[int] = pa.Field(ge=0)  # the row it was applied to (0: none)
+    received: Series[str]  # when the file was received ('' for lines that are no decision)
+    field: Series[str]  # nik, name, birth_date, action, note, row (a new applicant)
+    value: Series[str]  # as given, NIKs masked
+    how: Series[str]  # where on the form it was written
+    outcome: Series[str] = pa.Field(isin=list(OUTCOMES))
+    row_id: Series[int] = pa.Field(ge=0)  # the row it concerns (0: none)
     message: Series[str]
 
 

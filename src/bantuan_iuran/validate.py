@@ -16,6 +16,7 @@ from bantuan_iuran import reference
 from bantuan_iuran.config import Settings
 from bantuan_iuran.corrections import is_withdrawal
 from bantuan_iuran.frames import plain_columns
+from bantuan_iuran.ledger import Decision
 from bantuan_iuran.match import (
     RegistryIndex,
     Suggestion,
@@ -168,26 +169,23 @@ class Acceptance:
         return f"kabupaten: saran NIK diterima ({what})"
 
 
-def accept_suggestions(
-    ingested: pd.DataFrame, validated: pd.DataFrame, acceptance: Acceptance
-) -> tuple[pd.DataFrame, int]:
-    """The ingested rows with the suggested NIKs the analyst accepts written in as the
-    regency's answer (never over a village's own answer), and how many there are. Validated
-    again, they are checked like any answer."""
-    chosen = [
-        bool(nik) and not answered and acceptance.chooses(desa, kode, basis)
-        for nik, answered, desa, kode, basis in zip(
-            validated["nik_suggested"], ingested["answer_nik"], validated["desa"],
+def acceptance_decisions(
+    ingested: pd.DataFrame, validated: pd.DataFrame, acceptance: Acceptance, when: str
+) -> list[Decision]:
+    """The suggested NIKs the analyst accepts, as the regency's answers for the ledger: never
+    over a village's own answer. Validated again, they are checked like any answer."""
+    from bantuan_iuran.decisions import digests
+
+    keys = digests(ingested)
+    return [
+        Decision("acceptance", key, kode, "nik", nik, f"{acceptance.source}; dasar: {basis}", "",
+                 "", 0, "", "", when, 0)
+        for key, nik, answered, desa, kode, basis in zip(
+            keys, validated["nik_suggested"], ingested["answer_nik"], validated["desa"],
             validated["kode_desa"], validated["suggestion_basis"], strict=True,
         )
+        if nik and not answered and acceptance.chooses(desa, kode, basis)
     ]  # fmt: skip
-    mask = pd.Series(chosen, index=ingested.index)
-    accepted = ingested.assign(
-        answer_nik=validated["nik_suggested"].set_axis(ingested.index).where(
-            mask, ingested["answer_nik"]),
-        answer_source=ingested["answer_source"].mask(mask, acceptance.source),
-    )  # fmt: skip
-    return accepted, int(mask.sum())
 
 
 def with_answers(ingested: pd.DataFrame) -> pd.DataFrame:

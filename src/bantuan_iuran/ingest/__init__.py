@@ -18,13 +18,12 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from bantuan_iuran.decisions import ANSWER_COLUMNS
 from bantuan_iuran.ingest.answers import (
-    ANSWER_FIELDS,
-    Answer,
-    apply_answers,
-    is_answer_form,
+    ReturnedForm,
     is_form_without_keys,
-    read_answers,
+    keys_sheet,
+    read_form,
 )
 from bantuan_iuran.ingest.cells import (
     INPUT_SUFFIXES,
@@ -42,7 +41,12 @@ from bantuan_iuran.ingest.overrides import (
     layout_from_override,
     suggest_override,
 )
-from bantuan_iuran.ingest.revisions import Replacement, find_replacements
+from bantuan_iuran.ingest.revisions import (
+    PossibleRevision,
+    Replacement,
+    find_replacements,
+    revision_decisions,
+)
 from bantuan_iuran.ingest.rows import Block, RowCall, name_text, read_table
 from bantuan_iuran.ingest.village import VillageMatch, identify_village
 from bantuan_iuran.nik import mask_numbers
@@ -54,7 +58,15 @@ if TYPE_CHECKING:
 
     from bantuan_iuran.config import Settings
 
-__all__ = ["IngestResult", "SourceFile", "find_source_files", "folder_summary", "run_ingest"]
+__all__ = [
+    "IngestResult",
+    "SourceFile",
+    "find_source_files",
+    "folder_summary",
+    "revision_decisions",
+    "run_ingest",
+    "skip_references",
+]
 
 # The applicant fields a village file may hold, as text exactly as read (schemas.py uses them).
 APPLICANT_FIELDS = (
@@ -82,8 +94,10 @@ class IngestResult:
     applicants: pd.DataFrame
     log: pd.DataFrame
     dropped: pd.DataFrame
-    answers: pd.DataFrame  # every row of every returned correction form, and its outcome
+    forms: list[ReturnedForm] = field(default_factory=list)  # correction forms sent back
     replacements: list[Replacement] = field(default_factory=list)  # lists sent again
+    possible_revisions: list[PossibleRevision] = field(default_factory=list)
+    answers: pd.DataFrame | None = None  # answers.csv: set once the ledger is applied
 
     @property
     def failed_files(self) -> int:
@@ -95,16 +109,21 @@ class _SheetResult:
     rows: list[dict[str, object]] = field(default_factory=list)
     dropped: list[dict[str, object]] = field(default_factory=list)
     log: dict[str, object] = field(default_factory=dict)
-    answers: list[Answer] = field(default_factory=list)
+    forms: list[ReturnedForm] = field(default_factory=list)
 
 
-def find_source_files(sources: Iterable[Path], workdir: Path | None = None) -> list[SourceFile]:
+def find_source_files(
+    sources: Iterable[Path], workdir: Path | None = None, references: Sequence[Path] = ()
+) -> list[SourceFile]:
     """Spreadsheets under each folder (recursively, through links to folders) and each file
     named, in a stable order. Office lock files (~$...) and hidden files are not submissions,
     nor anything in the work folder (which may sit inside a source folder: its outputs are not
-    village files). A link that loops or leads nowhere is listed with the reason."""
+    village files), and the registry, enrolled and previous lists (`references`) are listed
+    as skipped. A link that loops or leads nowhere is listed with the reason, and so is a path
+    that two source folders both hold (it is read from the first)."""
     found: list[SourceFile] = []
     own = workdir.resolve() if workdir is not None else None
+    given = {path.resolve(): path.name for path in references if path.exists()}
     for source in sources:
         if not source.is_dir():
             found.append(SourceFile(source, source.name))
@@ -115,7 +134,52 @@ def find_source_files(sources: Iterable[Path], workdir: Path | None = None) -> l
             if skipped or (_is_submission(path) and not _inside(path, own))
         ]
         found.extend(sorted(files, key=lambda f: PurePosixPath(f.relative).parts))
-    return found
+    return _named_once([_not_a_reference(f, given) for f in found])
+
+
+def _not_a_reference(source: SourceFile, references: dict[Path, str]) -> SourceFile:
+    if source.skipped or source.path.resolve() not in references:
+        return source
+    return SourceFile(source.path, source.relative, f"given as a reference list; {NOT_A_LIST}")
+
+
+def _named_once(files: list[SourceFile]) -> list[SourceFile]:
+    """Two source folders holding the same path: the second is listed, not read (its rows
+    would carry the same provenance as the first's)."""
+    first: dict[str, Path] = {}
+    named = []
+    for source in files:
+        if source.relative in first and not source.skipped:
+            message = (
+                f"{source.path} has the same path as {first[source.relative]} from another "
+                "source folder: not read; give one of them, or rename it"
+            )
+            source = SourceFile(source.path, f"{source.relative} ({source.path.parent})", message)
+        first.setdefault(source.relative, source.path)
+        named.append(source)
+    return named
+
+
+def skip_references(
+    result: IngestResult, digests: dict[str, str], known: set[str], given: Sequence[Path]
+) -> list[str]:
+    """Leaves out the files that are a registry extract, enrolled or previous list this work
+    folder was given (by their digest), and says which were left out."""
+    from bantuan_iuran.manifest import sha256_of
+
+    known = known | {sha256_of(path) for path in given if path.is_file()}
+    copies = sorted(name for name, digest in digests.items() if digest in known)
+    if copies:
+        result.applicants = result.applicants[~result.applicants["source_file"].isin(copies)]
+        result.applicants = result.applicants.assign(row_id=range(1, len(result.applicants) + 1))
+        is_copy = result.log["file"].isin(copies)
+        result.log.loc[is_copy, ["status", "rows", "message"]] = (
+            "skipped", 0, f"a copy of a reference list; {NOT_A_LIST}",
+        )  # fmt: skip
+    skipped = result.log[(result.log["status"] == "skipped")
+                         & result.log["message"].str.contains(NOT_A_LIST, regex=False)]  # fmt: skip
+    return [f"{file}: {message}" for file, message in
+            zip(skipped["file"], skipped["message"], strict=True)]  # fmt: skip
 
 
 def _walk(source: Path) -> Iterator[tuple[Path, str]]:
@@ -151,16 +215,18 @@ def run_ingest(
     files: Sequence[SourceFile],
     settings: Settings,
     on_file: Callable[[SourceFile], None] | None = None,
-    batch: str | None = None,
 ) -> IngestResult:
-    """The applicant rows of every village file, with the answers of the returned correction
-    forms of `batch` (the work folder's) beside the rows they answer."""
+    """The applicant rows of every village file, and the correction forms sent back (their
+    answers are applied by the pipeline, through the ledger)."""
     import pandas as pd
 
-    from bantuan_iuran.schemas import AnswerLog, DroppedRows, IngestedRows, IngestLog
+    from bantuan_iuran.schemas import DroppedRows, IngestedRows, IngestLog
 
     read = partial(
-        ingest_file, user_fields=user_header_fields(settings.headers), overrides=settings.layouts
+        ingest_file,
+        user_fields=user_header_fields(settings.headers),
+        overrides=settings.layouts,
+        not_lists=reference_headers(settings),
     )
     # .xls and .ods readers have no guard against a file that makes them abort: those files
     # are read by helpers alone, so one of them can only fail itself.
@@ -175,58 +241,66 @@ def run_ingest(
     results = [result for file_results in per_file for result in file_results]
     rows = [row for r in results for row in r.rows]
     applicants = pd.DataFrame(rows, columns=list(IngestedRows.to_schema().columns))
-    paths = {source.relative: source.path for source in files}
-    replacements = find_replacements(applicants, paths, settings.revisions)
-    old = applicants["source_file"].isin([r.old for r in replacements])
+    replacements, possible = find_replacements(applicants, settings.revisions)
+    newer = {(r.old, r.kode_desa): r.new for r in replacements}
+    replaced_by = [
+        newer.get(key, "")
+        for key in zip(applicants["source_file"], applicants["kode_desa"], strict=True)
+    ]
+    old = pd.Series([bool(new) for new in replaced_by], index=applicants.index, dtype=bool)
     dropped = [d for r in results for d in r.dropped] + _replaced_rows(
-        applicants[old], replacements
+        applicants[old], [new for new in replaced_by if new]
     )
     applicants = applicants[~old].assign(row_id=range(1, int((~old).sum()) + 1), **_NO_ANSWER)
-    applicants, answers = apply_answers(applicants, [a for r in results for a in r.answers], batch)
-    log = pd.DataFrame([_with_replacement(r.log, replacements) for r in results])
+    log = pd.DataFrame([_with_replacement(r.log, replacements, dropped) for r in results])
     return IngestResult(
         applicants=IngestedRows.validate(applicants),
-        answers=AnswerLog.validate(
-            pd.DataFrame(answers, columns=list(AnswerLog.to_schema().columns))
-        ),
+        forms=[form for r in results for form in r.forms],
         log=IngestLog.validate(log),
         replacements=replacements,
+        possible_revisions=possible,
         dropped=DroppedRows.validate(
             pd.DataFrame(dropped, columns=list(DroppedRows.to_schema().columns))
         ),
     )
 
 
-def _replaced_rows(rows: pd.DataFrame, replacements: list[Replacement]) -> list[dict[str, object]]:
+def _replaced_rows(rows: pd.DataFrame, newer: list[str]) -> list[dict[str, object]]:
     """The rows of a replaced list, for dropped.csv: every row is accounted for."""
-    newer = {r.old: r.new for r in replacements}
     return [
         {
             "source_file": file,
             "source_sheet": sheet,
             "source_row": row,
             "kind": "replaced",
-            "text": f"diganti oleh {newer[file]}",
+            "text": f"diganti oleh {new}",
         }  # fmt: skip
-        for file, sheet, row in zip(
-            rows["source_file"], rows["source_sheet"], rows["source_row"], strict=True
+        for file, sheet, row, new in zip(
+            rows["source_file"], rows["source_sheet"], rows["source_row"], newer, strict=True
         )
     ]
 
 
-def _with_replacement(log: dict[str, object], replacements: list[Replacement]) -> dict[str, object]:
-    for replacement in replacements:
-        if log["file"] == replacement.old:
-            note = (f"replaced by {replacement.new} ({replacement.why}): its rows are in "
-                    "dropped.csv as replaced")  # fmt: skip
-            message = "; ".join(filter(None, [str(log["message"]), note]))
-            dropped = int(log["dropped"]) + int(log["rows"])  # its rows now left out too
-            return {**log, "rows": 0, "dropped": dropped, "message": message}
-    return log
+def _with_replacement(
+    log: dict[str, object], replacements: list[Replacement], dropped: list[dict[str, object]]
+) -> dict[str, object]:
+    """A sheet's log line with its rows that a newer list replaced counted as left out."""
+    mine = [r for r in replacements if r.old == log["file"]]
+    if not mine:
+        return log
+    gone = sum(
+        1 for d in dropped if d["kind"] == "replaced" and d["source_file"] == log["file"]
+        and d["source_sheet"] == log["sheet"]
+    )  # fmt: skip
+    notes = [f"rows of {r.kode_desa} replaced by {r.new} ({r.why})" for r in mine]
+    note = "; ".join(notes) + ": they are in dropped.csv as replaced"
+    message = "; ".join(filter(None, [str(log["message"]), note]))
+    rows = int(log["rows"]) - gone
+    return {**log, "rows": rows, "dropped": int(log["dropped"]) + gone, "message": message}
 
 
 ANSWER_FORM = "formulir perbaikan"  # the format ingest_log.csv gives a returned form
-_NO_ANSWER = dict.fromkeys((*ANSWER_FIELDS, "answer_source"), "")
+_NO_ANSWER = dict.fromkeys((*ANSWER_COLUMNS.values(), "answer_source"), "")
 
 
 def _size(path: Path) -> int:
@@ -260,8 +334,26 @@ def folder_summary(log: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def reference_headers(settings: Settings) -> frozenset[str]:
+    """Column names only the registry extract or the enrolled list has (a date of death, a
+    membership number): a table with one is never read as a village list."""
+    names = (*settings.registry_columns.get("death_date", ()),
+             *settings.enrolled_columns.get("kpj", ()))  # fmt: skip
+    return frozenset(_header_key(name) for name in names)
+
+
+def _header_key(text: str) -> str:
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+NOT_A_LIST = "the registry extract or the enrolled list, not a village list"
+
+
 def ingest_file(
-    source: SourceFile, user_fields: dict[str, str], overrides: Sequence[LayoutOverride] = ()
+    source: SourceFile,
+    user_fields: dict[str, str],
+    overrides: Sequence[LayoutOverride] = (),
+    not_lists: frozenset[str] = frozenset(),
 ) -> list[_SheetResult]:
     if source.skipped:
         return [_SheetResult(log=_log_entry(source, "", "skipped", message=source.skipped))]
@@ -271,7 +363,7 @@ def ingest_file(
         return [_failed(source, "", str(exc))]
     except OSError as exc:
         return [_failed(source, "", f"cannot open the file: {exc.strerror or exc}")]
-    if is_answer_form(sheets):
+    if keys_sheet(sheets) is not None:
         return [_answer_form(source, sheets)]
     if is_form_without_keys(sheets):
         message = (
@@ -280,7 +372,9 @@ def ingest_file(
             "for the form as it was sent, with only the yellow columns filled in"
         )
         return [_failed(source, "", message)]
-    results = [ingest_sheet(source, sheet, user_fields, overrides) for sheet in sheets]
+    results = [ingest_sheet(source, sheet, user_fields, overrides, not_lists) for sheet in sheets]
+    if any(NOT_A_LIST in str(r.log["message"]) for r in results):
+        return [_SheetResult(log=r.log) if r.log["status"] == "ok" else r for r in results]
     if not any(r.log["status"] != "skipped" for r in results):
         names = ", ".join(s.name or "(csv)" for s in sheets)
         hint = suggest_override(source.relative, sheets[0].name if sheets else "", None, {})
@@ -291,11 +385,12 @@ def ingest_file(
 
 def _answer_form(source: SourceFile, sheets: Sequence[Sheet]) -> _SheetResult:
     """A correction form sent back: its answers, not applicant rows."""
-    answers = read_answers(source.relative, sheets)
-    answered = sum(answer.answered for answer in answers)
-    message = f"correction form sent back: {answered} of {len(answers)} rows answered"
+    form = read_form(source.relative, sheets)
+    message = f"correction form sent back: {form.answered} of {len(form.rows)} rows answered"
+    if form.damaged:
+        message += f"; {form.damaged} entries of its hidden sheet are damaged and tie no row"
     log = _log_entry(source, "", "ok", file_format=ANSWER_FORM, message=message)
-    return _SheetResult(answers=answers, log=log)
+    return _SheetResult(forms=[form], log=log)
 
 
 def _crashed(source: SourceFile) -> list[_SheetResult]:
@@ -346,6 +441,7 @@ def ingest_sheet(
     sheet: Sheet,
     user_fields: dict[str, str],
     overrides: Sequence[LayoutOverride] = (),
+    not_lists: frozenset[str] = frozenset(),
 ) -> _SheetResult:
     override = find_override(overrides, source.relative, sheet.name)
     found = (
@@ -372,6 +468,10 @@ def ingest_sheet(
                 hint=hint,
             )
         )
+    marks = [h for h in found.header_texts() if _header_key(h) in not_lists]
+    if marks:
+        message = f"column {marks[0]!r}: {NOT_A_LIST}; not read"
+        return _SheetResult(log=_log_entry(source, sheet.name, "skipped", message=message))
     blocks, calls = read_table(sheet.rows, found, user_fields, redetect=override is None)
     return _sheet_rows(source, sheet, blocks, calls)
 

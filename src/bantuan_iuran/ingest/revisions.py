@@ -1,14 +1,13 @@
-"""A village that sends its whole list again: which file counts.
+"""A village that sends its list again: which file counts, only on evidence.
 
-Two files of one village that are mostly the same people (by the NIKs written or by the
-names: at least half of the people in either are in both) are two versions of one list: the
-newer replaces the older, and the older's rows are listed in dropped.csv as `replaced`, never
-silently lost.
-Newer is decided, in this order, by a date in the file's name ("Desa Melis 2027-01-20.xlsx",
-"... 20-01-2027 ..."), by a revision word and its number ("revisi", "revisi 2", "perbaikan",
-"rev2"), and last by the file's modification time. The analyst can say it instead in the
-config ([[revision]] new = ..., old = ...). Two genuinely different lists of one village (few
-people in common) are both read.
+A file replaces another of the same village only where something says so: its name carries a
+revision word ("revisi", "revisi 2", "perbaikan", "rev3", "ralat", "update"...) and names the
+village, or the analyst says it in the config ([[revision]] new = ..., old = ...). The same
+path sent again needs no rule: the new bytes are what is read. Replacement is per village: a
+recap of several villages loses only the replaced village's rows, listed in dropped.csv as
+`replaced`. Two lists of one village without such evidence are both read; when they share
+most of their people they are reported as a possible revision, with the [[revision]] lines to
+paste. Two revisions that cannot be told apart are a tie, reported, and both read.
 """
 
 from __future__ import annotations
@@ -19,17 +18,23 @@ from dataclasses import dataclass
 from datetime import date
 from fnmatch import fnmatch
 from itertools import combinations
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
+
+from bantuan_iuran.errors import ConfigError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-# Share of the two lists' people (all of them, either list) in both that makes them two
-# versions: a short list of a few people from a longer one (a supplement, the rows corrected,
-# a form pasted elsewhere) never replaces it.
+    from bantuan_iuran.ledger import Decision
+
+# Share of two lists' people (all of them, either list) in both that makes them look like
+# versions of one list (reported, never acted on without evidence).
 SAME_LIST = 0.5
-_REVISION = re.compile(r"(?i)\b(?:revisi|rev|perbaikan|koreksi|update|baru)\s*[-_ ]?(\d*)")
+_REVISION = re.compile(
+    r"(?i)(?<![a-z])(?:revisi|rev|perbaikan|koreksi|update|updated|ralat|pembaruan|pembaharuan"
+    r"|terbaru|baru|pengganti)(?:\s*[-_ ]?\s*(\d{1,2}))?(?![a-z\d])"
+)
 _DATES = (
     re.compile(r"(?<!\d)(?P<y>20\d\d)[-_.](?P<m>\d\d?)[-_.](?P<d>\d\d?)(?!\d)"),
     re.compile(r"(?<!\d)(?P<d>\d\d?)[-_.](?P<m>\d\d?)[-_.](?P<y>20\d\d)(?!\d)"),
@@ -40,7 +45,22 @@ _DATES = (
 class Replacement:
     old: str
     new: str
-    why: str  # how the newer was decided, in words for the log
+    kode_desa: str  # the village whose rows of `old` are replaced
+    why: str  # the evidence, in words for the log
+
+
+@dataclass(frozen=True)
+class PossibleRevision:
+    """Two lists of one village that may be versions, read both: the analyst decides."""
+
+    first: str
+    second: str
+    kode_desa: str
+    why: str
+
+    @property
+    def rule(self) -> str:
+        return f'[[revision]]\nnew = "{self.second}"\nold = "{self.first}"'
 
 
 def file_date(name: str) -> date | None:
@@ -59,59 +79,107 @@ def file_date(name: str) -> date | None:
     return None
 
 
-def revision_number(name: str) -> int:
-    """0 for a first version; 1 for "revisi", "perbaikan"; n for "revisi n".
+def revision_number(name: str, village: str = "") -> int:
+    """0 when the name carries no revision word; 1 for "revisi", "perbaikan"; n for "revisi n".
+    The village's own name is taken out first (Desa Baru, Baruharjo are no revisions).
 
     >>> revision_number("Desa Melis.xlsx"), revision_number("Desa Melis revisi.xlsx")
     (0, 1)
-    >>> revision_number("melis_rev3.xlsx")
-    3
+    >>> revision_number("melis_rev3.xlsx"), revision_number("BARUHARJO.xlsx", "Baruharjo")
+    (3, 0)
+    >>> revision_number("Desa Baru revisi 2.xlsx", "Baru")
+    2
     """
-    match = _REVISION.search(PurePosixPath(name).stem.replace("_", " "))
-    if not match:
-        return 0
-    return int(match.group(1)) if match.group(1) else 1
-
-
-def _newer(a: str, b: str, mtimes: dict[str, float]) -> tuple[str, str, str]:
-    """(newer, older, why) of two versions of a list: the first rule that tells them apart."""
-    rules = (
-        ("date in the name", file_date),
-        ("revision in the name", revision_number),
-        ("modification time", lambda name: mtimes.get(name, 0.0)),
-    )
-    for why, rule in rules:
-        first, second = rule(a), rule(b)
-        if first is not None and second is not None and first != second:
-            return (a, b, why) if first > second else (b, a, why)
-    return a, b, "modification time"
+    stem = PurePosixPath(name).stem.replace("_", " ")
+    if village:
+        stem = re.sub(rf"(?i)(?<![a-z]){re.escape(village)}(?![a-z])", " ", stem)
+    numbers = [int(m.group(1) or 1) for m in _REVISION.finditer(stem)]
+    return max(numbers, default=0)
 
 
 def find_replacements(
-    applicants: pd.DataFrame,
-    paths: dict[str, Path],
-    stated: Sequence[tuple[str, str]] = (),
-) -> list[Replacement]:
-    """Which files replace which: the analyst's statements (`stated`, (new, old) patterns)
-    first, then versions of one village's list found by the people they share."""
-    files = sorted(set(applicants["source_file"]))
-    replaced: dict[str, Replacement] = {}
-    for new_pattern, old_pattern in stated:
-        for old in (f for f in files if fnmatch(f, old_pattern)):
-            new = next((f for f in files if fnmatch(f, new_pattern) and f != old), None)
-            if new:
-                replaced[old] = Replacement(old, new, "stated in the config")
-    villages = applicants.groupby("kode_desa")["source_file"].unique()
-    several = [files for kode, files in villages.items() if kode and len(files) > 1]
-    people = _people_by_file(applicants) if several else {}  # most batches: one file a village
-    mtimes = {name: _mtime(path) for name, path in paths.items()} if several else {}
-    for village_files in several:
-        for a, b in combinations(sorted(village_files), 2):
-            if a in replaced or b in replaced or not _same_list(people[a], people[b]):
+    applicants: pd.DataFrame, stated: Sequence[tuple[str, str]] = ()
+) -> tuple[list[Replacement], list[PossibleRevision]]:
+    """Which files replace which, for which village: the analyst's statements (`stated`, (new,
+    old) patterns) first, then revisions named as such; and the pairs that only look alike."""
+    villages = _villages_by_file(applicants)
+    replaced: dict[tuple[str, str], Replacement] = {}
+    for new, old, kode in _stated(stated, villages):
+        replaced[old, kode] = Replacement(old, new, kode, "stated in the config")
+    possible = []
+    by_village: dict[str, list[str]] = {}
+    for file, codes in villages.items():
+        for kode in codes:
+            by_village.setdefault(kode, []).append(file)
+    several = {kode: sorted(files) for kode, files in by_village.items() if kode and len(files) > 1}
+    people = _people_by_file(applicants) if several else {}
+    for kode, files in sorted(several.items()):
+        for a, b in combinations(files, 2):
+            if (a, kode) in replaced or (b, kode) in replaced:
                 continue
-            new, old, why = _newer(a, b, mtimes)
-            replaced[old] = Replacement(old, new, why)
-    return sorted(replaced.values(), key=lambda r: r.old)
+            found = _evidence(a, b, kode)
+            if isinstance(found, Replacement):
+                replaced[found.old, kode] = found
+            elif _same_list(people[a], people[b]):
+                why = found or "they share most of their people; nothing says which is newer"
+                possible.append(PossibleRevision(a, b, kode, why))
+    return sorted(replaced.values(), key=lambda r: (r.old, r.kode_desa)), possible
+
+
+def _villages_by_file(applicants: pd.DataFrame) -> dict[str, set[str]]:
+    return {
+        file: set(codes)
+        for file, codes in applicants.groupby("source_file")["kode_desa"].unique().items()
+    }
+
+
+def _stated(
+    stated: Sequence[tuple[str, str]], villages: dict[str, set[str]]
+) -> list[tuple[str, str, str]]:
+    """(new, old, village) for each [[revision]] rule; a rule that matches nothing is an error."""
+    found = []
+    files = sorted(villages)
+    for new_pattern, old_pattern in stated:
+        olds = [f for f in files if fnmatch(f, old_pattern)]
+        news = [f for f in files if fnmatch(f, new_pattern) and f not in olds]
+        if not olds or not news:
+            missing = "old" if not olds else "new"
+            raise ConfigError(
+                f"[[revision]] new = {new_pattern!r}, old = {old_pattern!r}: the {missing} "
+                "pattern matches no village list among the sources.",
+                hint="Write the files as ingest_log.csv names them (* and ? match any text).",
+            )
+        new = news[0]
+        found.extend((new, old, kode) for old in olds for kode in villages[old] & villages[new])
+    return found
+
+
+def _evidence(a: str, b: str, kode_desa: str) -> Replacement | str:
+    """The replacement the names prove, or why they prove none ('' when neither says it)."""
+    from bantuan_iuran.ingest.village import identify_village
+    from bantuan_iuran.reference import village_by_code
+
+    village = village_by_code().get(kode_desa)
+    name = village.nama_desa if village else ""
+    marks = {}
+    for file in (a, b):
+        path = PurePosixPath(file)
+        names_it = identify_village([path.stem], list(path.parts[:-1])).kode_desa == kode_desa
+        number = revision_number(PurePosixPath(file).name, name)
+        marks[file] = (number, file_date(file)) if names_it and number else None
+    if marks[a] is None and marks[b] is None:
+        return ""
+    if marks[a] is None or marks[b] is None:
+        new, old = (a, b) if marks[a] is not None else (b, a)
+        return Replacement(old, new, kode_desa, f"{PurePosixPath(new).name} says it is a revision")
+    (number_a, date_a), (number_b, date_b) = marks[a], marks[b]
+    if number_a != number_b:
+        new, old = (a, b) if number_a > number_b else (b, a)
+        return Replacement(old, new, kode_desa, "a higher revision number in the name")
+    if date_a and date_b and date_a != date_b:
+        new, old = (a, b) if date_a > date_b else (b, a)
+        return Replacement(old, new, kode_desa, "a later date in the name")
+    return "a tie: both names say the same revision"
 
 
 def _people_by_file(applicants: pd.DataFrame) -> dict[str, tuple[set[str], set[str]]]:
@@ -134,8 +202,15 @@ def _same_list(a: tuple[set[str], set[str]], b: tuple[set[str], set[str]]) -> bo
     )
 
 
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
+def revision_decisions(
+    replacements: Sequence[Replacement], digests: dict[str, str]
+) -> list[Decision]:
+    """Each replacement as a ledger decision (recorded once, with the new file's digest)."""
+    from bantuan_iuran.batch import now
+    from bantuan_iuran.ledger import Decision
+
+    return [
+        Decision("revision", r.old, r.kode_desa, "file", r.new, r.why, r.new, "", 0, "",
+                 digests.get(r.new, ""), now(), 0)
+        for r in replacements
+    ]  # fmt: skip

@@ -90,7 +90,7 @@ def _answer_form(form, target, provenance, keyed, born, rng) -> int:
     column = {cell.value: cell.column for cell in header}
     keys = list(workbook[KEYS_SHEET].iter_rows(min_row=7, values_only=True))
     answered = 0
-    for sheet_name, row, row_id, _digest in keys:
+    for sheet_name, row, row_id, *_ in keys:
         if sheet_name != FORM_SHEET:
             continue
         key = provenance[int(row_id)]
