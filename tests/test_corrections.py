@@ -25,6 +25,7 @@ from bantuan_iuran.corrections import (
     FormContext,
     correction_jobs,
     row_digest,
+    shown_digest,
     village_date,
 )
 from bantuan_iuran.excel import write_workbooks
@@ -142,13 +143,16 @@ def test_the_hidden_sheet_lets_the_answer_be_read_back(forms) -> None:
     assert keys.sheet_state == "hidden" and keys.protection.sheet
     values = list(keys.iter_rows(values_only=True))
     assert values[1][:2] == ("batch", "b4tch1d") and values[2][:2] == ("round", "2")
-    assert values[5] == ("sheet", "row", "row_id", "digest")
+    assert values[5] == ("sheet", "row", "row_id", "digest", "baris", "nik", "name",
+                         "birth_date")  # fmt: skip
     form = _form(paths)[FORM_SHEET]
-    for sheet_name, row_number, row_id, digest in values[6:]:
+    for sheet_name, row_number, row_id, digest, *shown in values[6:]:
         assert sheet_name == FORM_SHEET
         assert form.cell(int(row_number), 1).value == str(
             ingested.loc[ingested["row_id"] == int(row_id), "source_row"].item()
         )
+        cells = [str(form.cell(int(row_number), column).value or "") for column in (1, 2, 3, 4)]
+        assert shown == [shown_digest(text) for text in cells]  # found by what it shows
         sent = ingested[ingested["row_id"] == int(row_id)].iloc[0]
         assert digest == row_digest(sent["source_file"], sent["source_sheet"],
                                     int(sent["source_row"]), sent["nik_raw"], sent["name"],

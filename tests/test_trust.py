@@ -259,7 +259,9 @@ def test_a_stage_warns_when_its_inputs_changed_since_the_previous_one(tmp_path: 
     assert "validated.parquet changed since the last `bantuan validate`" in result.output.replace(
         "\n", " "
     )
-    runner.invoke(app, ["ingest", str(source), "-w", str(work)])
+    refused = runner.invoke(app, ["ingest", str(source), "-w", str(work)])
+    assert refused.exit_code == 2 and "Pakel" in refused.output  # its list is gone
+    runner.invoke(app, ["ingest", str(source), "-w", str(work), "--drop-villages"])
     result = runner.invoke(app, ["report", "-w", str(work)])
     assert "ingested.parquet changed since the last `bantuan validate`" in result.output.replace(
         "\n", " "

@@ -270,7 +270,8 @@ def test_invisible_characters_in_a_name_change_nothing() -> None:
 
 
 def test_suggestions_apply_only_when_the_analyst_accepts_them() -> None:
-    from bantuan_iuran.validate import Acceptance, accept_suggestions
+    from bantuan_iuran.decisions import apply_decisions
+    from bantuan_iuran.validate import Acceptance, acceptance_decisions
 
     settings = load_settings()
     registry = registry_frame(
@@ -289,10 +290,13 @@ def test_suggestions_apply_only_when_the_analyst_accepts_them() -> None:
     enrolled = registry[["nik"]].iloc[0:0]
     first = run_validate(ingested, registry, enrolled, settings).validated
     assert first["nik_suggested"].tolist()[0] == "3503011205800001"
+    when = "2027-01-05T08:00:00+00:00"
     for refused in (Acceptance(("Terbis",)), Acceptance(("all",), basis="anggota KK")):
-        assert accept_suggestions(ingested, first, refused)[1] == 0
-    accepted, count = accept_suggestions(ingested, first, Acceptance(("besuki",)))
-    assert count == 1  # the village's own answer is never overwritten
+        assert acceptance_decisions(ingested, first, refused, when) == []
+    decisions = acceptance_decisions(ingested, first, Acceptance(("besuki",)), when)
+    assert len(decisions) == 1  # the village's own answer is never overwritten
+    accepted, lines = apply_decisions(ingested, decisions)
+    assert [line["outcome"] for line in lines] == ["applied"]
     again = run_validate(accepted, registry, enrolled, settings).validated
     row = again.iloc[0]
     assert row["status"] == "eligible" and row["nik"] == "3503011205800001"

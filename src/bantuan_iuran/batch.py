@@ -73,7 +73,7 @@ def guard_villages(
     missing = sorted(set(known) - set(first_files))
     names = village_by_code()
     described = [
-        f"{names[code].desa} ({code}, first sent in {known[code]})" if code in names else code
+        f"{names[code].nama_desa} ({code}, first sent in {known[code]})" if code in names else code
         for code in missing
     ]
     if missing and not drop:

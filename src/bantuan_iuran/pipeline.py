@@ -101,9 +101,10 @@ def ingest_stage(
     record = _start(workdir, "ingest", settings)
     with ledger_stage(workdir) as ledger:
         settings = fixed_year(ledger, settings)
-        result = run_ingest(files, settings, on_file=on_file)
-        warnings, digests = _record_sources(files, record)
+        warnings, digests, copies = _record_sources(files, record)
+        result = run_ingest(files, settings, on_file=on_file, copies=copies)
         outcome = IngestOutcome(warnings=warnings, result=result)
+        outcome.warnings.extend(_new_versions(ledger, digests))
         outcome.warnings.extend(
             skip_references(result, digests, reference_digests(ledger), list(references))
         )
@@ -204,12 +205,13 @@ def _start(
 
 def _record_sources(
     files: Sequence[SourceFile], record: StageRecord
-) -> tuple[list[str], dict[str, str]]:
+) -> tuple[list[str], dict[str, str], dict[str, str]]:
     """Records every village file's hash (by its name in the sources: the digests), and names
-    a file sent twice under two names."""
+    a file sent twice under two names (the copies: copy -> the first)."""
     seen: dict[str, str] = {}
     warnings = []
     digests = {}
+    copies = {}
     hashing = [record.read(source.path, str(source.path.resolve())) for source in files]
     for source, entry in zip(files, hashing, strict=True):
         digest = entry.result()["sha256"]
@@ -217,12 +219,22 @@ def _record_sources(
             continue
         digests[source.relative] = digest
         if digest in seen:
+            copies[source.relative] = seen[digest]
             warnings.append(
-                f"{source.relative} has the same content as {seen[digest]}: its rows are "
-                "listed twice and the second listing is marked DUPLICATE."
+                f"{source.relative} has the same content as {seen[digest]}: it is read once."
             )
         seen.setdefault(digest, source.relative)
-    return warnings, digests
+    return warnings, digests, copies
+
+
+def _new_versions(ledger: Ledger, digests: dict[str, str]) -> list[str]:
+    """A source path sent again with other bytes: the new version is what is read."""
+    return [
+        f"{name} changed since an earlier run: its new version is read (the earlier one's "
+        "answers stay in the ledger)."
+        for name, digest in sorted(digests.items())
+        if (known := ledger.known_source(name)) and digest not in known
+    ]
 
 
 def _villages_with_several_files(log: pd.DataFrame) -> list[str]:

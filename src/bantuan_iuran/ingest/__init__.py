@@ -215,9 +215,11 @@ def run_ingest(
     files: Sequence[SourceFile],
     settings: Settings,
     on_file: Callable[[SourceFile], None] | None = None,
+    copies: dict[str, str] | None = None,
 ) -> IngestResult:
     """The applicant rows of every village file, and the correction forms sent back (their
-    answers are applied by the pipeline, through the ledger)."""
+    answers are applied by the pipeline, through the ledger). `copies` (a file -> the file
+    with the same bytes it copies) are read once: the copy's rows are left out as replaced."""
     import pandas as pd
 
     from bantuan_iuran.schemas import DroppedRows, IngestedRows, IngestLog
@@ -241,7 +243,10 @@ def run_ingest(
     results = [result for file_results in per_file for result in file_results]
     rows = [row for r in results for row in r.rows]
     applicants = pd.DataFrame(rows, columns=list(IngestedRows.to_schema().columns))
-    replacements, possible = find_replacements(applicants, settings.revisions)
+    same = _copies(applicants, copies or {})
+    is_copy = applicants["source_file"].isin(copies or {})
+    replacements, possible = find_replacements(applicants[~is_copy], settings.revisions)
+    replacements = sorted([*replacements, *same], key=lambda r: (r.old, r.kode_desa))
     newer = {(r.old, r.kode_desa): r.new for r in replacements}
     replaced_by = [
         newer.get(key, "")
@@ -263,6 +268,17 @@ def run_ingest(
             pd.DataFrame(dropped, columns=list(DroppedRows.to_schema().columns))
         ),
     )
+
+
+def _copies(applicants: pd.DataFrame, copies: dict[str, str]) -> list[Replacement]:
+    """A file sent twice under two names, as the copy replaced by the first, per village."""
+    return [
+        Replacement(copy, copies[copy], kode, f"the same bytes as {copies[copy]}: read once")
+        for copy, kode in sorted(
+            set(zip(applicants["source_file"], applicants["kode_desa"], strict=True))
+        )
+        if copy in copies
+    ]
 
 
 def _replaced_rows(rows: pd.DataFrame, newer: list[str]) -> list[dict[str, object]]:
