@@ -547,7 +547,7 @@ def history(
         folder = _workdir(run, workdir)
         table = decision_history(folder, what)
         title = f"Decisions in {folder / 'ledger.sqlite'}" + (f" about {what!r}" if what else "")
-        render.counts_table(title, table, total=False)
+        render.decisions_table(title, table)
         render.info(f"{len(table):,} decision(s).")
         return EXIT_OK
 

@@ -109,8 +109,22 @@ def correction_path(outdir: Path, kecamatan: str, desa: str) -> Path:
     return outdir / _safe(kecamatan.upper()) / f"{_safe(desa.upper())}.xlsx"
 
 
+# Longer names are cut (and told apart by a digest): a file name has at most 255 bytes, and
+# the temporary file it is written through adds a prefix and a suffix.
+_MAX_NAME = 80
+
+
 def _safe(name: str) -> str:
-    return re.sub(r"[^\w\- ]+", "_", name).strip() or "_"
+    """A file or folder name from a village's (or a village file's) name.
+
+    >>> len(_safe("Daftar usulan " * 40)) <= _MAX_NAME
+    True
+    """
+    safe = re.sub(r"[^\w\- ]+", "_", name).strip() or "_"
+    if len(safe.encode("utf-8")) <= _MAX_NAME:
+        return safe
+    digest = hashlib.sha256(safe.encode("utf-8")).hexdigest()[:8]
+    return f"{safe.encode('utf-8')[: _MAX_NAME - 9].decode('utf-8', 'ignore').strip()}_{digest}"
 
 
 def row_digest(

@@ -61,8 +61,9 @@ def new_rows(applicants: pd.DataFrame, decisions: Sequence[Decision]) -> pd.Data
         added.append(_new_row(decision, values))
     if not added:
         return applicants
-    frame = pd.DataFrame(added).reindex(columns=applicants.columns, fill_value="")
-    frame = frame.astype(applicants.dtypes.to_dict())
+    frame = pd.DataFrame(added).reindex(columns=applicants.columns)
+    blanks = {column: "" for column in frame.columns if frame[column].isna().all()}
+    frame = frame.fillna(blanks).assign(row_id=0).astype(applicants.dtypes.to_dict())
     rows = pd.concat([applicants, frame], ignore_index=True)
     return rows.assign(row_id=range(1, len(rows) + 1))
 
@@ -112,7 +113,8 @@ def apply_decisions(
         log.extend(_line(d, outcome, row_id, message) for d, outcome, message in lines)
         if winner is None:
             continue
-        outcome = _outcome(winner, applicants, index)
+        overrides = any(outcome == "superseded" for _, outcome, _ in lines)
+        outcome = _outcome(winner, applicants, index, overrides)
         log.append(_line(winner, outcome, row_id))
         if outcome in ("applied", "noted"):
             columns[ANSWER_COLUMNS[field]][index] = winner.value
@@ -153,11 +155,14 @@ def _in_force(given: list[Decision]) -> tuple[Decision | None, list[tuple[Decisi
     return winner, lines
 
 
-def _outcome(decision: Decision, applicants: pd.DataFrame, index: int) -> str:
-    """applied when the decision changes the row; no_change when it says what was sent."""
+def _outcome(decision: Decision, applicants: pd.DataFrame, index: int, overrides: bool) -> str:
+    """applied when the decision changes the row (what was sent, or an earlier answer that it
+    overrides); no_change when it says what was sent."""
     field = decision.field
     if field == "note":
         return "noted"
+    if overrides:
+        return "applied"
     if field == "action":
         return "no_change" if decision.value == KEEP else "applied"
     sent = str(applicants[_SENT[field]].iloc[index])

@@ -11,26 +11,26 @@ from bantuan_iuran.decisions import digests
 from bantuan_iuran.ledger import Decision
 from bantuan_iuran.reference import village_by_code
 
-COLUMNS = ["recorded", "received", "kind", "field", "value", "how", "given in", "round", "row"]
+COLUMNS = ["received", "kind", "field", "value", "how", "given in", "for row"]
 
 
 def decision_history(
     recorded: Sequence[tuple[Decision, str]], ingested: pd.DataFrame | None, what: str = ""
 ) -> pd.DataFrame:
-    """The decisions about `what` (a village's name or code, a file name or part of it, a
-    file and row 'FILE:ROW', or a row id; everything when empty)."""
+    """The decisions about `what` (a village's name or code, a name as the village wrote it,
+    a file name or part of it, a file and row 'FILE:ROW', or a row id; everything when
+    empty), in the order they were recorded."""
     rows = _rows_by_key(ingested)
     lines = [
         {
-            "recorded": when,
-            "received": decision.received,
+            "received": (decision.received or when)[:16].replace("T", " "),
             "kind": decision.kind,
             "field": decision.field,
             "value": decision.value if decision.kind != "new_row" else "",
             "how": decision.how,
-            "given in": f"{decision.file} {decision.sheet} {decision.cell}".strip(),
-            "round": decision.round,
-            "row": rows.get(decision.row_key, ("", 0))[0] or "(not among the rows now)",
+            "given in": f"{decision.file} {decision.sheet} {decision.cell}".strip()
+            + (f" (putaran {decision.round})" if decision.round else ""),
+            "for row": rows.get(decision.row_key, ("", 0))[0] or "(not among the rows now)",
         }
         for decision, when in recorded
         if _concerns(decision, rows.get(decision.row_key), what)
@@ -44,7 +44,7 @@ def _rows_by_key(ingested: pd.DataFrame | None) -> dict[str, tuple[str, int]]:
         return {}
     places = (
         ingested["source_file"] + " " + ingested["source_sheet"] + " baris "
-        + ingested["source_row"].astype(str)
+        + ingested["source_row"].astype(str) + ": " + ingested["name"]
     )  # fmt: skip
     return dict(zip(digests(ingested), zip(places, ingested["row_id"], strict=True), strict=True))
 
@@ -62,5 +62,5 @@ def _concerns(decision: Decision, row: tuple[str, int] | None, what: str) -> boo
         return True
     file, _, number = wanted.rpartition(":")
     if number.isdigit() and file:
-        return file in place.casefold() and place.endswith(f" baris {number}")
+        return file in place.casefold() and f" baris {number}:" in place
     return wanted in decision.file.casefold() or wanted in place.casefold()

@@ -33,7 +33,8 @@ _GROUPING = re.compile(NIK_SEPARATORS)
 NIK_SCIENTIFIC = r"^\s*'?(\d)[.,](\d+)\s*[eE]\s*\+?\s*(\d{1,2})\s*$"
 _SCIENTIFIC = re.compile(NIK_SCIENTIFIC)
 # Twelve digits or more, perhaps grouped by single spaces, dots or dashes ('3503 0112 0570 0001').
-_LONG_DIGIT_RUN = re.compile(r"\d(?:[ .\-]?\d){11,}")
+# Digits grouped by any separator a file name or a clerk uses (space . - _ / \\).
+_LONG_DIGIT_RUN = re.compile(r"\d(?:[ .\-_/\\]?\d){11,}")
 
 
 @dataclass(frozen=True)
@@ -150,5 +151,7 @@ def mask_numbers(text: str) -> str:
 
     >>> mask_numbers("Desa Kayen 3503 0112 0570 0001.xlsx")
     'Desa Kayen 3503********0001.xlsx'
+    >>> mask_numbers("PULE/3503_0112_0570_0001.xlsx"), mask_numbers("350301120570/0001.xlsx")
+    ('PULE/3503********0001.xlsx', '3503********0001.xlsx')
     """
     return _LONG_DIGIT_RUN.sub(lambda m: mask_nik(re.sub(r"\D", "", m.group(0))), text)

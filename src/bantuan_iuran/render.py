@@ -94,7 +94,7 @@ def layout_hint(where: str, message: str, hint: str) -> None:
     body = (
         f"{escape(mask_numbers(message))}\n\nTo read it, add to bantuan.toml (check the letters):"
     )
-    body += f"\n\n{escape(hint)}"
+    body += f"\n\n{escape(mask_numbers(hint))}"
     errors.print(
         Panel(body, title=escape(mask_numbers(where)), border_style="yellow", expand=False)
     )
@@ -166,6 +166,17 @@ def answers_summary(answers: pd.DataFrame) -> None:
     counts = counts.astype({c: "int64" for c in counts.columns if c != "outcome"})
     files = answers.loc[answers["file"] != "", "file"].nunique()
     counts_table(f"Answers from the villages ({files} files; line by line: answers.csv)", counts)
+
+
+def decisions_table(title: str, decisions: pd.DataFrame) -> None:
+    """The ledger's decisions, NIKs masked; values and times kept whole on one line."""
+    table = Table(title=title, title_justify="left")
+    for column in decisions.columns:
+        whole = column in ("received", "value", "kind", "field")
+        table.add_column(column, no_wrap=whole, overflow="fold")
+    for row in decisions.itertuples(index=False):
+        table.add_row(*(escape(mask_numbers(str(value))) for value in row))
+    console.print(table)
 
 
 def revisions(replacements, possible) -> None:

@@ -39,6 +39,7 @@ from bantuan_iuran.ingest.overrides import (
     LayoutOverride,
     find_override,
     layout_from_override,
+    override_problem,
     suggest_override,
 )
 from bantuan_iuran.ingest.revisions import (
@@ -460,6 +461,9 @@ def ingest_sheet(
     not_lists: frozenset[str] = frozenset(),
 ) -> _SheetResult:
     override = find_override(overrides, source.relative, sheet.name)
+    problem = override_problem(override, sheet.rows) if override else ""
+    if problem:
+        return _SheetResult(log=_log_entry(source, sheet.name, "failed", message=problem))
     found = (
         layout_from_override(override, sheet.rows)
         if override

@@ -106,6 +106,22 @@ def layout_from_override(override: LayoutOverride, rows: Sequence[Sequence[Cell]
     return Layout(header_index, override.data_row - 1, columns, extra, found)
 
 
+def override_problem(override: LayoutOverride, rows: Sequence[Sequence[Cell]]) -> str:
+    """What makes a [[layout]] impossible for this sheet ('' when nothing): a row or column
+    outside the sheet reads nothing, and must say so rather than read nothing silently."""
+    width = max((len(row) for row in rows), default=0)
+    for what, row in (("header_row", override.header_row), ("data_row", override.data_row)):
+        if row > len(rows):
+            return f"[[layout]] {what} = {row} is outside the sheet (it has {len(rows)} rows)"
+    for name, index in sorted(override.columns.items(), key=lambda item: item[1]):
+        if index >= width:
+            return (
+                f'[[layout]] {name} = "{column_letter(index)}" is outside the sheet (its last '
+                f"column is {column_letter(width - 1) if width else 'none'})"
+            )
+    return ""
+
+
 def suggest_override(
     file: str, sheet: str, header_row: int | None, columns: Mapping[str, int]
 ) -> str:
