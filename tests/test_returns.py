@@ -241,7 +241,7 @@ def test_decisions_survive_later_runs_and_partial_answers_keep_earlier_ones(fres
     assert history.exit_code == 0 and "1 decision(s)" in history.output
     assert "3503********0006" in history.output and PEOPLE["F"][1] not in history.output
     table = decision_history(work, "warsito")
-    assert table[["kind", "field", "how"]].values.tolist() == [
+    assert table[["kind", "field", "how"]].to_numpy().tolist() == [
         ["answer", "nik", "kolom NIK yang benar"]
     ]
     assert table["given in"].item() == "kembali/BESUKI.xlsx Perbaikan F14 (putaran 1)"

@@ -61,11 +61,20 @@ def new_rows(applicants: pd.DataFrame, decisions: Sequence[Decision]) -> pd.Data
         added.append(_new_row(decision, values))
     if not added:
         return applicants
-    frame = pd.DataFrame(added).reindex(columns=applicants.columns)
-    blanks = {column: "" for column in frame.columns if frame[column].isna().all()}
-    frame = frame.fillna(blanks).assign(row_id=0).astype(applicants.dtypes.to_dict())
+    empty = {c: _empty(applicants[c]) for c in applicants.columns}
+    frame = pd.DataFrame([{**empty, **row} for row in added], columns=applicants.columns)
+    frame = frame.astype(applicants.dtypes.to_dict())
     rows = pd.concat([applicants, frame], ignore_index=True)
     return rows.assign(row_id=range(1, len(rows) + 1))
+
+
+def _empty(column: pd.Series) -> object:
+    """A column's empty value: False, 0 or ''."""
+    import pandas as pd
+
+    if pd.api.types.is_bool_dtype(column):
+        return False
+    return 0 if pd.api.types.is_integer_dtype(column) else ""
 
 
 def _new_row(decision: Decision, values: dict[str, str]) -> dict[str, object]:
