@@ -170,3 +170,12 @@ def test_a_received_rule_that_matches_nothing_is_an_error(batch, tmp_path: Path)
     config.write_text('[[received]]\nfile = "tidak ada.xlsx"\nwhen = 2027-01-20\n', "utf-8")
     result = _run(batch, "--config", str(config))
     assert result.exit_code == 2 and "matches no file" in screen_text(result.output)
+
+
+def test_purge_keeps_the_ledger_unless_asked(batch) -> None:
+    assert _run(batch).exit_code == 0
+    work = batch["work"]
+    assert runner.invoke(app, ["purge", "-w", str(work), "--yes"]).exit_code == 0
+    assert (work / "ledger.sqlite").exists() and not (work / "validated.csv").exists()
+    assert runner.invoke(app, ["purge", "-w", str(work), "--yes", "--ledger"]).exit_code == 0
+    assert not (work / "ledger.sqlite").exists()

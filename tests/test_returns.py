@@ -272,3 +272,22 @@ def test_rounds_count_exchanges_with_the_villages_not_validations(fresh) -> None
     form.save(fresh["sources"] / "kembali" / "BESUKI.xlsx")
     assert _run(fresh["sources"], work, fresh["registry"]).exit_code == 0
     assert json.loads((work / "manifest.json").read_text())["stages"]["validate"]["round"] == 2
+
+
+def test_a_damaged_hidden_sheet_ties_nothing_and_stops_nothing(fresh) -> None:
+    form = Form(fresh["form"])
+    form.write("Warsito", "NIK yang benar", PEOPLE["F"][1])
+    form.write("Joko Purnomo", "Tgl lahir sesuai KTP", "20-07-1975")
+    keys = form.workbook["_bantuan"]
+    rows = {str(keys.cell(r, 2).value): r for r in range(7, keys.max_row + 1)}
+    keys.cell(rows[str(form.row_of("Warsito"))], 2).value = "inf"
+    keys.cell(rows[str(form.row_of("Joko Purnomo"))], 6).value = None
+    form.save(fresh["sources"] / "kembali" / "BESUKI.xlsx")
+    result = _run(fresh["sources"], fresh["work"], fresh["registry"])
+    assert result.exit_code == 0, result.output
+    answers = _answers(fresh["work"])
+    unmatched = answers[answers["outcome"] == "unmatched"]
+    assert sorted(unmatched["row"].astype(int)) == sorted(
+        [form.row_of("Warsito"), form.row_of("Joko Purnomo")]
+    )
+    assert _status(fresh["work"], "Warsito")[0] == "needs_fix"

@@ -106,3 +106,11 @@ def test_the_analysts_rule_decides_and_a_rule_that_matches_nothing_is_an_error()
     assert _pairs(found) == [("a/usulan.xlsx", "b/data.xlsx", BESUKI)]
     with pytest.raises(ConfigError, match="matches no village list"):
         find_replacements(rows, [("c/*", "a/usulan.xlsx")])
+
+
+def test_a_title_that_names_the_village_and_a_revision_is_evidence_too() -> None:
+    rows = _rows(("a/usulan.xlsx", BESUKI, [0, 1, 2]), ("b/data.xlsx", BESUKI, [0, 1, 3]))
+    titles = {"b/data.xlsx": "DAFTAR USULAN DESA BESUKI KEC. PANGGUL (REVISI)",
+              "a/usulan.xlsx": "DAFTAR USULAN DESA BESUKI KEC. PANGGUL"}  # fmt: skip
+    found, possible = find_replacements(rows, titles=titles)
+    assert _pairs(found) == [("a/usulan.xlsx", "b/data.xlsx", BESUKI)] and possible == []

@@ -111,6 +111,7 @@ class _SheetResult:
     dropped: list[dict[str, object]] = field(default_factory=list)
     log: dict[str, object] = field(default_factory=dict)
     forms: list[ReturnedForm] = field(default_factory=list)
+    title: str = ""  # the rows above the table (a revision may say so there)
 
 
 def find_source_files(
@@ -246,7 +247,12 @@ def run_ingest(
     applicants = pd.DataFrame(rows, columns=list(IngestedRows.to_schema().columns))
     same = _copies(applicants, copies or {})
     is_copy = applicants["source_file"].isin(copies or {})
-    replacements, possible = find_replacements(applicants[~is_copy], settings.revisions)
+    titles: dict[str, str] = {}
+    for result in results:
+        if result.title:
+            file = str(result.log["file"])
+            titles[file] = f"{titles.get(file, '')} {result.title}".strip()
+    replacements, possible = find_replacements(applicants[~is_copy], settings.revisions, titles)
     replacements = sorted([*replacements, *same], key=lambda r: (r.old, r.kode_desa))
     newer = {(r.old, r.kode_desa): r.new for r in replacements}
     replaced_by = [
@@ -525,6 +531,7 @@ def _sheet_rows(
     message = "; ".join(
         filter(None, [village.problem, ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))])
     )
+    result.title = title
     described = list(dict.fromkeys(b.layout.describe() for b in blocks))
     result.log = _log_entry(
         source, sheet.name, "ok", len(result.rows), sum(kinds.values()), village.kode_desa,

@@ -90,18 +90,26 @@ def revision_number(name: str, village: str = "") -> int:
     >>> revision_number("Desa Baru revisi 2.xlsx", "Baru")
     2
     """
-    stem = PurePosixPath(name).stem.replace("_", " ")
+    return revision_in(PurePosixPath(name).stem, village)
+
+
+def revision_in(text: str, village: str = "") -> int:
+    """The revision a text (a file's name, a sheet's title rows) names, as revision_number."""
+    text = text.replace("_", " ")
     if village:
-        stem = re.sub(rf"(?i)(?<![a-z]){re.escape(village)}(?![a-z])", " ", stem)
-    numbers = [int(m.group(1) or 1) for m in _REVISION.finditer(stem)]
+        text = re.sub(rf"(?i)(?<![a-z]){re.escape(village)}(?![a-z])", " ", text)
+    numbers = [int(m.group(1) or 1) for m in _REVISION.finditer(text)]
     return max(numbers, default=0)
 
 
 def find_replacements(
-    applicants: pd.DataFrame, stated: Sequence[tuple[str, str]] = ()
+    applicants: pd.DataFrame,
+    stated: Sequence[tuple[str, str]] = (),
+    titles: dict[str, str] | None = None,
 ) -> tuple[list[Replacement], list[PossibleRevision]]:
     """Which files replace which, for which village: the analyst's statements (`stated`, (new,
-    old) patterns) first, then revisions named as such; and the pairs that only look alike."""
+    old) patterns) first, then revisions named as such in a file's name or its sheets' title
+    rows (`titles`); and the pairs that only look alike."""
     villages = _villages_by_file(applicants)
     replaced: dict[tuple[str, str], Replacement] = {}
     for new, old, kode in _stated(stated, villages):
@@ -117,7 +125,7 @@ def find_replacements(
         for a, b in combinations(files, 2):
             if (a, kode) in replaced or (b, kode) in replaced:
                 continue
-            found = _evidence(a, b, kode)
+            found = _evidence(a, b, kode, titles or {})
             if isinstance(found, Replacement):
                 replaced[found.old, kode] = found
             elif _same_list(people[a], people[b]):
@@ -154,8 +162,9 @@ def _stated(
     return found
 
 
-def _evidence(a: str, b: str, kode_desa: str) -> Replacement | str:
-    """The replacement the names prove, or why they prove none ('' when neither says it)."""
+def _evidence(a: str, b: str, kode_desa: str, titles: dict[str, str]) -> Replacement | str:
+    """The replacement the names (or titles) prove, or why they prove none ('' when neither
+    says it). A file is a revision of the village when its name or title names both."""
     from bantuan_iuran.ingest.village import identify_village
     from bantuan_iuran.reference import village_by_code
 
@@ -164,18 +173,23 @@ def _evidence(a: str, b: str, kode_desa: str) -> Replacement | str:
     marks = {}
     for file in (a, b):
         path = PurePosixPath(file)
-        names_it = identify_village([path.stem], list(path.parts[:-1])).kode_desa == kode_desa
-        number = revision_number(PurePosixPath(file).name, name)
-        marks[file] = (number, file_date(file)) if names_it and number else None
+        folders = list(path.parts[:-1])
+        texts = [path.stem, titles.get(file, "")]
+        marks[file] = None
+        for text in filter(None, texts):
+            number = revision_in(text, name)
+            if number and identify_village([text], folders).kode_desa == kode_desa:
+                marks[file] = (number, file_date(file))
+                break
     if marks[a] is None and marks[b] is None:
         return ""
     if marks[a] is None or marks[b] is None:
         new, old = (a, b) if marks[a] is not None else (b, a)
         return Replacement(old, new, kode_desa, f"{PurePosixPath(new).name} says it is a revision")
-    (number_a, date_a), (number_b, date_b) = marks[a], marks[b]
-    if number_a != number_b:
-        new, old = (a, b) if number_a > number_b else (b, a)
-        return Replacement(old, new, kode_desa, "a higher revision number in the name")
+    if marks[a][0] != marks[b][0]:
+        new, old = (a, b) if marks[a][0] > marks[b][0] else (b, a)
+        return Replacement(old, new, kode_desa, "a higher revision number")
+    date_a, date_b = marks[a][1], marks[b][1]
     if date_a and date_b and date_a != date_b:
         new, old = (a, b) if date_a > date_b else (b, a)
         return Replacement(old, new, kode_desa, "a later date in the name")
