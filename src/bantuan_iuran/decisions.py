@@ -43,12 +43,15 @@ def digests(applicants: pd.DataFrame) -> list[str]:
     ]  # fmt: skip
 
 
-def new_rows(applicants: pd.DataFrame, decisions: Sequence[Decision]) -> pd.DataFrame:
+def new_rows(
+    applicants: pd.DataFrame, decisions: Sequence[Decision], keys: list[str]
+) -> tuple[pd.DataFrame, list[str]]:
     """The applicants with the rows villages added under their forms' tables (each person
-    once, however many copies of the form came back)."""
+    once, however many copies of the form came back), and the rows' digests (`keys`: those
+    of `applicants`)."""
     import pandas as pd
 
-    present = set(digests(applicants))
+    present = set(keys)
     added, seen = [], set()
     for decision in sorted(decisions, key=lambda d: d.received, reverse=True):
         if decision.kind != "new_row" or decision.row_key in present:
@@ -58,14 +61,14 @@ def new_rows(applicants: pd.DataFrame, decisions: Sequence[Decision]) -> pd.Data
         if person in seen:
             continue
         seen.add(person)
-        added.append(_new_row(decision, values))
+        added.append((_new_row(decision, values), decision.row_key))
     if not added:
-        return applicants
+        return applicants, keys
     empty = {c: _empty(applicants[c]) for c in applicants.columns}
-    frame = pd.DataFrame([{**empty, **row} for row in added], columns=applicants.columns)
+    frame = pd.DataFrame([{**empty, **row} for row, _ in added], columns=applicants.columns)
     frame = frame.astype(applicants.dtypes.to_dict())
     rows = pd.concat([applicants, frame], ignore_index=True)
-    return rows.assign(row_id=range(1, len(rows) + 1))
+    return rows.assign(row_id=range(1, len(rows) + 1)), [*keys, *(key for _, key in added)]
 
 
 def _empty(column: pd.Series) -> object:
@@ -90,11 +93,11 @@ def _new_row(decision: Decision, values: dict[str, str]) -> dict[str, object]:
 
 
 def apply_decisions(
-    applicants: pd.DataFrame, decisions: Sequence[Decision]
+    applicants: pd.DataFrame, decisions: Sequence[Decision], keys: list[str] | None = None
 ) -> tuple[pd.DataFrame, list[dict[str, object]]]:
     """The applicants with the answers in force beside what they sent, and a line per
-    decision saying what became of it."""
-    keys = digests(applicants)
+    decision saying what became of it (`keys`: the rows' digests, when already known)."""
+    keys = digests(applicants) if keys is None else keys
     position = {key: index for index, key in enumerate(keys)}
     columns = {column: applicants[column].tolist() for column in (*ANSWER_COLUMNS.values(),
                                                                    "answer_source")}  # fmt: skip

@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from bantuan_iuran.manifest import now
@@ -90,26 +90,20 @@ class Ledger:
 
     def record(self, decisions: Iterable[Decision]) -> int:
         """Adds the decisions not recorded yet; returns how many were new."""
-        before = self.connection.total_changes
+        before, stamp = self.connection.total_changes, now()
         self.connection.executemany(
             f"INSERT OR IGNORE INTO decisions ({', '.join(DECISION_COLUMNS)}, recorded) "
             f"VALUES ({', '.join('?' * len(DECISION_COLUMNS))}, ?)",
-            [(*astuple(decision), now()) for decision in decisions],
+            [(*(getattr(d, name) for name in DECISION_COLUMNS), stamp) for d in decisions],
         )
         return self.connection.total_changes - before
 
-    def decisions(self, kind: str | None = None) -> list[Decision]:
-        """Every decision (of one kind), in the order they were recorded."""
-        query = f"SELECT {', '.join(DECISION_COLUMNS)} FROM decisions"
-        rows = (
-            self.connection.execute(f"{query} WHERE kind = ? ORDER BY id", (kind,))
-            if kind
-            else self.connection.execute(f"{query} ORDER BY id")
-        )
-        return [Decision(*row) for row in rows]
+    def decisions(self) -> list[Decision]:
+        """Every decision, in the order they were recorded."""
+        return [decision for decision, _ in self.history()]
 
     def history(self) -> list[tuple[Decision, str]]:
-        """Every decision with when it was recorded."""
+        """Every decision with when it was recorded, in that order."""
         rows = self.connection.execute(
             f"SELECT {', '.join(DECISION_COLUMNS)}, recorded FROM decisions ORDER BY id"
         )

@@ -5,7 +5,7 @@ directory and its manifest. No printing here; callers render what comes back, wa
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -105,9 +105,7 @@ def ingest_stage(
         result = run_ingest(files, settings, on_file=on_file, copies=copies)
         outcome = IngestOutcome(warnings=warnings, result=result)
         outcome.warnings.extend(_new_versions(ledger, digests))
-        outcome.warnings.extend(
-            skip_references(result, digests, reference_digests(ledger), list(references))
-        )
+        outcome.warnings.extend(skip_references(result, digests, reference_digests(ledger)))
         batch = ledger.fact(BATCH) or read_manifest(workdir).get("batch")
         _settle_answers(result, ledger, batch, settings, _receipts(files, digests, settings))
         failed = sorted(set(result.log.loc[result.log["status"] == "failed", "file"]))
@@ -145,7 +143,7 @@ def _settle_answers(
 ) -> None:
     """The answers of the forms sent back go into the ledger; then every decision the ledger
     holds is applied to the rows, and what became of each is answers.csv."""
-    from bantuan_iuran.decisions import apply_decisions, new_rows
+    from bantuan_iuran.decisions import apply_decisions, digests, new_rows
     from bantuan_iuran.ingest.answers import form_answers
     from bantuan_iuran.schemas import AnswerLog, IngestedRows
 
@@ -153,7 +151,8 @@ def _settle_answers(
     given = [form_answers(form, batch, receipts[form.file], year) for form in result.forms]
     ledger.record(decision for answers in given for decision in answers.decisions)
     decisions = ledger.decisions()
-    applicants, lines = apply_decisions(new_rows(result.applicants, decisions), decisions)
+    applicants, keys = new_rows(result.applicants, decisions, digests(result.applicants))
+    applicants, lines = apply_decisions(applicants, decisions, keys)
     result.applicants = IngestedRows.validate(applicants)
     lines.extend(line for answers in given for line in answers.report)
     columns = list(AnswerLog.to_schema().columns)
@@ -312,8 +311,8 @@ def validate_stage(
     with ledger_stage(workdir) as ledger:
         settings = fixed_year(ledger, settings)
         keep_year(ledger, settings)
-        keep_references(ledger, [sha256_of(p) for p in (dukcapil, enrolled) if p and p.is_file()])
         checks = _registry_checks(ingested, dukcapil, enrolled, settings, allow_empty, record)
+        keep_references(ledger, [entry.result()["sha256"] for entry in checks.hashing])
         outcome.warnings.extend(checks.warnings)
         validated = run_validate(ingested, checks.registry, checks.enrolled, settings).validated
         if accept is not None:
@@ -351,6 +350,7 @@ class _RegistryChecks:
     registry: pd.DataFrame  # the registry rows the batch needs
     enrolled: pd.DataFrame
     warnings: list[str]
+    hashing: list[Future[dict]]  # the lists' digests, computed in the background
 
 
 def _registry_checks(
@@ -390,10 +390,8 @@ def _registry_checks(
     more = [extract.rows(keys) for keys in variants]  # a list of thousands of mistyped NIKs
     if more:
         registry = pd.concat([registry, *more]).drop_duplicates("nik", ignore_index=True)
-    record.read(dukcapil)
-    if enrolled:
-        record.read(enrolled)
-    return _RegistryChecks(registry, enrolled_niks, warnings)
+    hashing = [record.read(path) for path in (dukcapil, enrolled) if path]
+    return _RegistryChecks(registry, enrolled_niks, warnings, hashing)
 
 
 def _accept(

@@ -162,14 +162,10 @@ def _named_once(files: list[SourceFile]) -> list[SourceFile]:
     return named
 
 
-def skip_references(
-    result: IngestResult, digests: dict[str, str], known: set[str], given: Sequence[Path]
-) -> list[str]:
-    """Leaves out the files that are a registry extract, enrolled or previous list this work
-    folder was given (by their digest), and says which were left out."""
-    from bantuan_iuran.manifest import sha256_of
-
-    known = known | {sha256_of(path) for path in given if path.is_file()}
+def skip_references(result: IngestResult, digests: dict[str, str], known: set[str]) -> list[str]:
+    """Leaves out the files that are a copy of a registry extract, enrolled or previous list
+    this work folder was given (`known` digests), and says which files were not read as
+    village lists for being one."""
     copies = sorted(name for name, digest in digests.items() if digest in known)
     if copies:
         result.applicants = result.applicants[~result.applicants["source_file"].isin(copies)]

@@ -34,7 +34,7 @@ from bantuan_iuran.ingest.notes import full_date, read_action, read_note
 from bantuan_iuran.ledger import Decision
 from bantuan_iuran.nik import mask_numbers
 
-_BARIS, _SENT_NIK, _SENT_NAME, _SENT_BORN, _PROBLEM = (name for name, _ in SENT_COLUMNS)
+_BARIS, _SENT_NIK, _SENT_NAME, _SENT_BORN = (name for name, _ in SENT_COLUMNS[:4])
 _NIK, _NAME, _BORN, _ACTION, _NOTE = (name for name, _ in ANSWER_COLUMNS)
 _SHOWN = (_BARIS, _SENT_NIK, _SENT_NAME, _SENT_BORN)
 # The sent cells a clerk may type a correction over, and the field each answers.
@@ -246,8 +246,14 @@ def tie_rows(form: ReturnedForm) -> dict[tuple[int, str], tuple[SentRow | None, 
     the cells left as they were: at least three, or the row number and one more, and only if
     one sent row fits best."""
     ties = {}
+    exact: dict[tuple[str, ...], list[SentRow]] = {}
+    for sent in form.sent:
+        exact.setdefault(sent.shown, []).append(sent)
     for row in form.rows:
         shown = tuple(shown_digest(row.cells.get(name, "")) for name in _SHOWN)
+        if len(exact.get(shown, ())) == 1:  # most rows: shown as they were sent
+            ties[row.row, row.sheet] = (exact[shown][0], [])
+            continue
         scores = [
             (sum(a == b for a, b in zip(shown, sent.shown, strict=True)), sent)
             for sent in form.sent
