@@ -179,19 +179,29 @@ def _write_ingest(result: IngestResult, workdir: Path, record: StageRecord, file
     record.finish(workdir)
 
 
-_REPORTED = ("row_gone", "other_batch", "refused", "unmatched", "conflict", "duplicate_row",
-             "ignored", "unread", "shown")  # fmt: skip
+# Outcomes that need the analyst: a whole form left out (said per form), and answers or
+# notes to look at (said once per outcome, with the first example).
+_FORMS_LEFT_OUT = ("refused", "other_batch")
+_TO_LOOK_AT = ("conflict", "unmatched", "row_gone", "duplicate_row", "ignored", "unread", "shown")
 
 
 def _answer_warnings(answers: pd.DataFrame) -> list[str]:
-    """One line per returned form and outcome that needs the analyst (answers.csv has each)."""
-    left = answers[answers["outcome"].isin(_REPORTED)]
-    return [
-        f"{file or '(ledger)'}: {len(rows)} answer line(s) {outcome}: {rows['message'].iloc[0]}"
-        + (f" (and {len(rows) - 1} more)" if len(rows) > 1 else "")
-        + " (answers.csv lists them)"
-        for (file, outcome), rows in left.groupby(["file", "outcome"], sort=True)
+    """What the analyst must look at in the answers (answers.csv has every line)."""
+    left = answers[answers["outcome"].isin(_FORMS_LEFT_OUT)]
+    lines = [
+        f"{file}: the whole form is left out: {rows['message'].iloc[0]}"
+        for file, rows in left.groupby("file", sort=True)
     ]
+    for outcome in _TO_LOOK_AT:
+        rows = answers[answers["outcome"] == outcome]
+        if rows.empty:
+            continue
+        first = rows.iloc[0]
+        lines.append(
+            f"{len(rows)} answer line(s) {outcome} in {rows['file'].nunique()} form(s); first: "
+            f"{first['file']} row {first['row']}: {first['message']} (answers.csv lists them)"
+        )
+    return lines
 
 
 def _start(
