@@ -106,6 +106,7 @@ def test_an_unreadable_file_fails_alone(batch) -> None:
 def test_a_crash_in_a_stage_leaves_the_ledger_at_its_last_good_state(batch, monkeypatch) -> None:
     from bantuan_iuran import pipeline
     from bantuan_iuran.config import load_settings
+    from bantuan_iuran.stages import ingest as ingest_module
 
     assert _run(batch).exit_code == 0
     ledger = batch["work"] / "ledger.sqlite"
@@ -115,7 +116,7 @@ def test_a_crash_in_a_stage_leaves_the_ledger_at_its_last_good_state(batch, monk
     def crash(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(pipeline, "_write_ingest", crash)
+    monkeypatch.setattr(ingest_module, "_write_ingest", crash)
     with pytest.raises(OSError):
         pipeline.ingest_stage([batch["sources"]], batch["work"], load_settings(),
                               drop_villages=True)  # fmt: skip
