@@ -10,12 +10,11 @@ functions that build frames, so that a helper starts light.
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bantuan_iuran.decisions import ANSWER_COLUMNS
@@ -26,7 +25,6 @@ from bantuan_iuran.ingest.answers import (
     read_form,
 )
 from bantuan_iuran.ingest.cells import (
-    INPUT_SUFFIXES,
     ISOLATED_SUFFIXES,
     Sheet,
     UnreadableFile,
@@ -42,6 +40,11 @@ from bantuan_iuran.ingest.overrides import (
     override_problem,
     suggest_override,
 )
+from bantuan_iuran.ingest.references import (
+    header_key,
+    reference_headers,
+    skip_references,
+)
 from bantuan_iuran.ingest.revisions import (
     PossibleRevision,
     Replacement,
@@ -49,6 +52,7 @@ from bantuan_iuran.ingest.revisions import (
     revision_decisions,
 )
 from bantuan_iuran.ingest.rows import Block, RowCall, name_text, read_table
+from bantuan_iuran.ingest.sources import NOT_A_LIST, SourceFile, find_source_files
 from bantuan_iuran.ingest.village import VillageMatch, identify_village
 from bantuan_iuran.nik import mask_numbers
 from bantuan_iuran.normalize import split_place_date, split_rt_rw
@@ -83,13 +87,6 @@ APPLICANT_FIELDS = (
 )
 
 
-@dataclass(frozen=True)
-class SourceFile:
-    path: Path
-    relative: str  # relative to the SOURCE folder it was found under, '/' separators
-    skipped: str = ""  # why a link found in the sources is not read (logged, never silent)
-
-
 @dataclass
 class IngestResult:
     applicants: pd.DataFrame
@@ -112,101 +109,6 @@ class _SheetResult:
     log: dict[str, object] = field(default_factory=dict)
     forms: list[ReturnedForm] = field(default_factory=list)
     title: str = ""  # the rows above the table (a revision may say so there)
-
-
-def find_source_files(
-    sources: Iterable[Path], workdir: Path | None = None, references: Sequence[Path] = ()
-) -> list[SourceFile]:
-    """Spreadsheets under each folder (recursively, through links to folders) and each file
-    named, in a stable order. Office lock files (~$...) and hidden files are not submissions,
-    nor anything in the work folder (which may sit inside a source folder: its outputs are not
-    village files), and the registry, enrolled and previous lists (`references`) are listed
-    as skipped. A link that loops or leads nowhere is listed with the reason, and so is a path
-    that two source folders both hold (it is read from the first)."""
-    found: list[SourceFile] = []
-    own = workdir.resolve() if workdir is not None else None
-    given = {path.resolve(): path.name for path in references if path.exists()}
-    for source in sources:
-        if not source.is_dir():
-            found.append(SourceFile(source, source.name))
-            continue
-        files = [
-            SourceFile(path, path.relative_to(source).as_posix(), skipped)
-            for path, skipped in _walk(source)
-            if skipped or (_is_submission(path) and not _inside(path, own))
-        ]
-        found.extend(sorted(files, key=lambda f: PurePosixPath(f.relative).parts))
-    return _named_once([_not_a_reference(f, given) for f in found])
-
-
-def _not_a_reference(source: SourceFile, references: dict[Path, str]) -> SourceFile:
-    if source.skipped or source.path.resolve() not in references:
-        return source
-    return SourceFile(source.path, source.relative, f"given as a reference list; {NOT_A_LIST}")
-
-
-def _named_once(files: list[SourceFile]) -> list[SourceFile]:
-    """Two source folders holding the same path: the second is listed, not read (its rows
-    would carry the same provenance as the first's)."""
-    first: dict[str, Path] = {}
-    named = []
-    for source in files:
-        if source.relative in first and not source.skipped:
-            message = (
-                f"{source.path} has the same path as {first[source.relative]} from another "
-                "source folder: not read; give one of them, or rename it"
-            )
-            source = SourceFile(source.path, f"{source.relative} ({source.path.parent})", message)
-        first.setdefault(source.relative, source.path)
-        named.append(source)
-    return named
-
-
-def skip_references(result: IngestResult, digests: dict[str, str], known: set[str]) -> list[str]:
-    """Leaves out the files that are a copy of a registry extract, enrolled or previous list
-    this work folder was given (`known` digests), and says which files were not read as
-    village lists for being one."""
-    copies = sorted(name for name, digest in digests.items() if digest in known)
-    if copies:
-        result.applicants = result.applicants[~result.applicants["source_file"].isin(copies)]
-        result.applicants = result.applicants.assign(row_id=range(1, len(result.applicants) + 1))
-        is_copy = result.log["file"].isin(copies)
-        result.log.loc[is_copy, ["status", "rows", "message"]] = (
-            "skipped", 0, f"a copy of a reference list; {NOT_A_LIST}",
-        )  # fmt: skip
-    skipped = result.log[(result.log["status"] == "skipped")
-                         & result.log["message"].str.contains(NOT_A_LIST, regex=False)]  # fmt: skip
-    return [f"{file}: {message}" for file, message in
-            zip(skipped["file"], skipped["message"], strict=True)]  # fmt: skip
-
-
-def _walk(source: Path) -> Iterator[tuple[Path, str]]:
-    """Files under `source` in name order, following links to folders once each."""
-    seen = {source.resolve()}
-    for folder, folders, files in os.walk(source, followlinks=True):
-        here = Path(folder)
-        for name in sorted(folders):
-            target = (here / name).resolve()
-            if target in seen:
-                yield here / name, f"the link {name} leads back to a folder already read; skipped"
-                folders.remove(name)
-            seen.add(target)
-        folders.sort()
-        for name in sorted(files):
-            path = here / name
-            # A village file whose link leads nowhere fails when it is opened, with the reason.
-            if path.is_symlink() and not path.exists() and not _is_submission(path):
-                yield path, f"the link {name} leads nowhere (its target was moved or deleted)"
-            else:
-                yield path, ""
-
-
-def _inside(path: Path, folder: Path | None) -> bool:
-    return folder is not None and path.resolve().is_relative_to(folder)
-
-
-def _is_submission(path: Path) -> bool:
-    return path.suffix.lower() in INPUT_SUFFIXES and not path.name.startswith(("~$", "."))
 
 
 def run_ingest(
@@ -353,21 +255,6 @@ def folder_summary(log: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def reference_headers(settings: Settings) -> frozenset[str]:
-    """Column names only the registry extract or the enrolled list has (a date of death, a
-    membership number): a table with one is never read as a village list."""
-    names = (*settings.registry_columns.get("death_date", ()),
-             *settings.enrolled_columns.get("kpj", ()))  # fmt: skip
-    return frozenset(_header_key(name) for name in names)
-
-
-def _header_key(text: str) -> str:
-    return "".join(ch for ch in text.upper() if ch.isalnum())
-
-
-NOT_A_LIST = "the registry extract or the enrolled list, not a village list"
-
-
 def ingest_file(
     source: SourceFile,
     user_fields: dict[str, str],
@@ -490,7 +377,7 @@ def ingest_sheet(
                 hint=hint,
             )
         )
-    marks = [h for h in found.header_texts() if _header_key(h) in not_lists]
+    marks = [h for h in found.header_texts() if header_key(h) in not_lists]
     if marks:
         message = f"column {marks[0]!r}: {NOT_A_LIST}; not read"
         return _SheetResult(log=_log_entry(source, sheet.name, "skipped", message=message))
