@@ -120,6 +120,17 @@ _NAME_IN_TEXT = re.compile(
 _NAME_STOPS = re.compile(r"(?i)\s+(?:tgl|tanggal|lahir|nik|no|sudah|sdh|dan|,).*$")
 
 
+_KK_BEFORE = re.compile(r"(?i)\b(?:kk|k\.k\.?|kartu keluarga)\W*(?:no\W*)?$")
+_BIRTH_CUE = re.compile(r"(?i)lahir|\blhr\b|\bttl\b|\btgl\b|tanggal")
+
+
+def _birth_date_meant(text: str, found: re.Match[str]) -> bool:
+    """A date in a note is a birth date when the note says so, or says nothing else."""
+    if _BIRTH_CUE.search(text):
+        return True
+    return not _words(text[: found.start()] + " " + text[found.end() :])
+
+
 @dataclass(frozen=True)
 class NoteReading:
     """What a note holds: a NIK, a birth date (as written), a name, a follow-up; `rest` is
@@ -141,16 +152,21 @@ def read_note(text: str) -> NoteReading:
     'dibatalkan: meninggal'
     >>> read_note("Nama yang benar: SITI AMINAH tgl lahir 12-05-1980")
     NoteReading(nik='', birth_date='12-05-1980', name='SITI AMINAH', action='', rest='')
+
+    A family card's number is no NIK, and a date beside a death is no birth date:
+
+    >>> read_note("no KK 3503041205090001").nik, read_note("meninggal 12-03-2024").birth_date
+    ('', '')
     """
     rest = text
     nik = ""
     found = _NIK_IN_TEXT.search(rest)
-    if found:
+    if found and not _KK_BEFORE.search(rest[: found.start()]):
         nik = re.sub(r"\D", "", found.group(0))
         rest = rest.replace(found.group(0), " ")
     born = ""
     found = _DATE_IN_TEXT.search(rest)
-    if found and parse_date(found.group(0)) is not None:
+    if found and parse_date(found.group(0)) is not None and _birth_date_meant(rest, found):
         born = found.group(0).strip()
         rest = rest.replace(found.group(0), " ")
     name = ""
