@@ -6,6 +6,8 @@ Generates (once, cached in bench/cache/) a regency batch with `bantuan sample`: 
 - `bantuan run` end to end, the I/O floor (bench/io_floor.py) and the naive baseline
   (bench/naive.py), interleaved over three rounds, each by its median round, and the ratios;
 - the registry scaling series (750k, 3M, 10M people, Parquet) with the same applicants;
+- round 2: the villages' answers to round 1's forms (made by `bantuan sample --answers-to`),
+  read back through the ledger by `bantuan run` on the round-1 work folder;
 - `bantuan --help` start-up time.
 Figures go to the console and to bench/results.json.
 """
@@ -118,6 +120,23 @@ def stage_figures() -> dict[str, dict]:
     return figures
 
 
+def round_two() -> dict:
+    """`bantuan run` on the villages' answers to the forms of round 1 (stage_figures' work
+    folder, copied), with the revised list and the silent village of the generator."""
+    answers, work = CACHE / "round2", CACHE / "work_round2"
+    shutil.rmtree(answers, ignore_errors=True)
+    shutil.rmtree(work, ignore_errors=True)
+    subprocess.run(
+        [BANTUAN, "sample", str(answers), "--answers-to", str(WORK), "--batch", str(BATCH)],
+        check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    shutil.copytree(WORK, work)
+    return run_child(
+        [BANTUAN, "run", str(answers / "desa"), "-d", str(BATCH / "dukcapil.parquet"),
+         "-e", str(BATCH / "peserta_aktif.csv"), "-w", str(work), "--year", "2027"]
+    )  # fmt: skip
+
+
 def end_to_end() -> dict:
     registry, enrolled = str(BATCH / "dukcapil.parquet"), str(BATCH / "peserta_aktif.csv")
     shutil.rmtree(RUN_DIR, ignore_errors=True)
@@ -156,6 +175,7 @@ def main() -> None:
     ensure_batch()
     rows = 20_001
     stages = stage_figures()
+    stages["run, round 2 (answers read back)"] = round_two()
     stages["run (end to end)"], floor, naive = compared_rounds()
     scaling = {}
     for size in SCALES:
