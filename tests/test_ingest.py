@@ -156,7 +156,7 @@ def test_csv_encodings_and_delimiters(tmp_path: Path, settings, encoding, delimi
     [
         ("empty.xlsx", b"", "empty"),
         ("broken.xlsx", b"PK\x03\x04 this is not a real zip", "damaged"),
-        ("page.xls", b"<html><table><tr><td>NIK</td></tr></table></html>", "HTML"),
+        ("page.xls", b"<html><body><p>Sesi Anda berakhir</p></body></html>", "web page (HTML)"),
         ("scan.xlsx", b"%PDF-1.4 not a workbook", "PDF"),
         ("locked.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "password"),
     ],

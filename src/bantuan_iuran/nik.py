@@ -25,6 +25,9 @@ NIK_IGNORED = (
     "\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]"
 )
 NIK_DECIMAL_ZEROS = r"^(\d+)[.,]0+$"
+# Excel's text trick in a CSV, ="3503...": the number kept as text, wrapped in a formula.
+NIK_TEXT_FORMULA = r'^\s*=\s*"(.*)"\s*$'
+_TEXT_FORMULA = re.compile(NIK_TEXT_FORMULA)
 NIK_SEPARATORS = r"[./_-]"
 _IGNORED = re.compile(NIK_IGNORED)
 _DECIMAL_ZEROS = re.compile(NIK_DECIMAL_ZEROS)
@@ -73,8 +76,10 @@ def clean_nik(raw: str) -> str:
     '3503012345678901'
     >>> clean_nik("3503012345678900.0"), clean_nik("\u200e3503012345678901\u200b")
     ('3503012345678900', '3503012345678901')
+    >>> clean_nik('="3503012345678901"')
+    '3503012345678901'
     """
-    text = _IGNORED.sub("", raw)
+    text = _IGNORED.sub("", _TEXT_FORMULA.sub(r"\1", raw))
     return _GROUPING.sub("", _DECIMAL_ZEROS.sub(r"\1", text))
 
 
@@ -85,6 +90,7 @@ def read_nik(raw: str, is_number: bool = False) -> NikReading:
     Excel keeps 15 significant digits: a NIK stored as a number loses its 16th digit (it becomes
     0), and one shown in scientific notation keeps only the digits on screen.
     """
+    raw = _TEXT_FORMULA.sub(r"\1", raw)
     if not raw or not raw.strip():
         return NikReading("", "NIK_MISSING", 0)
     scientific = _SCIENTIFIC.match(raw)

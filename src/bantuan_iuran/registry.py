@@ -35,6 +35,7 @@ from bantuan_iuran.nik import (
     NIK_LENGTH,
     NIK_SCIENTIFIC,
     NIK_SEPARATORS,
+    NIK_TEXT_FORMULA,
     clean_nik,
     mask_nik,
     mask_numbers,
@@ -304,7 +305,8 @@ def _unique_niks(niks: pd.Series) -> pd.Series:
 def clean_nik_expression(nik: Any) -> Any:
     """`nik.clean_nik` in Arrow (on an array, or an expression a scan evaluates): the same
     patterns, every row of a column at once."""
-    text = pc.replace_substring_regex(nik, pattern=NIK_IGNORED, replacement="")
+    text = pc.replace_substring_regex(nik, pattern=NIK_TEXT_FORMULA, replacement=r"\1")
+    text = pc.replace_substring_regex(text, pattern=NIK_IGNORED, replacement="")
     text = pc.replace_substring_regex(text, pattern=NIK_DECIMAL_ZEROS, replacement=r"\1")
     return pc.replace_substring_regex(text, pattern=NIK_SEPARATORS, replacement="")
 

@@ -17,7 +17,8 @@ from typing import NamedTuple
 
 from bantuan_iuran.textfiles import decode_text_bytes, sniff_delimiter
 
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+# Web-page tables (.htm, or saved as .xls) and Excel 2003 XML spreadsheets open in Excel too.
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".htm", ".html", ".xml")
 # Text exports: CSV from Excel (`,` or `;`), DTKS/SIKS-NG (`|`), tab-separated copies.
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 INPUT_SUFFIXES = SPREADSHEET_SUFFIXES + CSV_SUFFIXES
@@ -93,7 +94,15 @@ def read_sheets(path: Path) -> list[Sheet]:
 def read_workbook(path: Path) -> list[Sheet]:
     from python_calamine import CalamineWorkbook
 
-    head = path.read_bytes()[:8]
+    from bantuan_iuran.ingest.markup import markup_kind, read_markup
+
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    kind = markup_kind(head)
+    if kind:
+        if path.stat().st_size > MAX_UNPACKED_BYTES:
+            raise UnreadableFile("the file is too large for a village list; refused")
+        return read_markup(path.read_bytes(), kind)
     if head.startswith(b"\xd0\xcf\x11\xe0") and path.suffix.lower() != ".xls":
         # An OLE container named .xlsx/.ods is how Office saves a password-protected workbook.
         raise UnreadableFile("the workbook is password-protected (encrypted); save it without one")
@@ -218,7 +227,7 @@ def describe_read_error(exc: Exception, head: bytes) -> str:
     if "password" in message or "encrypt" in message:
         return "the workbook is password-protected (encrypted); save it without one"
     if head.lstrip().startswith((b"<", b"\xef\xbb\xbf<")):
-        return "the file is a web page (HTML), not a workbook; open it and save as .xlsx"
+        return "the file is XML or HTML but no spreadsheet or table; ask for the Excel file"
     if head.startswith(b"%PDF"):
         return "the file is a PDF, not a workbook; ask the village for the Excel file"
     if head.startswith(b"PK"):

@@ -1,0 +1,119 @@
+"""Files Excel opens that are not workbooks, made by hand as web applications and old Excel
+write them: a web page's table saved as .xls, and an Excel 2003 XML spreadsheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bantuan_iuran.ingest import find_source_files, run_ingest
+from bantuan_iuran.ingest.cells import read_sheets
+
+# What a village web application exports as "Excel": a page with a title, a merged header over
+# two rows, a total row, line breaks and non-breaking spaces inside cells.
+WEB_EXPORT = """<html xmlns:x="urn:schemas-microsoft-com:office:excel">
+<head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<style>td {mso-number-format:"\\@";}</style></head><body>
+<table><tr><td>Laporan dicetak dari SIDesa</td></tr></table>
+<table border="1">
+<thead>
+<tr><th colspan="6">DAFTAR USULAN BPJS KETENAGAKERJAAN DESA BESUKI KEC. PANGGUL</th></tr>
+<tr><th rowspan="2">No</th><th rowspan="2">NIK</th><th rowspan="2">Nama&nbsp;Lengkap</th>
+<th colspan="2">Kelahiran</th><th rowspan="2">Alamat</th></tr>
+<tr><th>Tempat</th><th>Tanggal Lahir</th></tr>
+</thead>
+<tbody>
+<tr><td>1</td><td>3503011205800001</td><td>BUDI&nbsp;SANTOSO</td><td>Trenggalek</td>
+<td>12-05-1980</td><td>Dsn Krajan<br>RT 01 RW 02</td></tr>
+<tr><td>2</td><td>'3503014503820002</td><td>SITI AMINAH</td><td>Trenggalek</td>
+<td>05-03-1982</td><td>Dsn Krajan</td></tr>
+<tr><td colspan="5">Jumlah</td><td>2</td></tr>
+</tbody></table></body></html>
+"""
+
+SPREADSHEET_XML = """<?xml version="1.0"?>
+<?mso-application progid="Excel.Sheet"?>
+<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"
+ xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">
+ <Worksheet ss:Name="Usulan Besuki">
+  <Table>
+   <Row><Cell ss:MergeAcross="3"><Data ss:Type="String">DESA BESUKI KECAMATAN PANGGUL</Data></Cell></Row>
+   <Row ss:Index="3"><Cell><Data ss:Type="String">NIK</Data></Cell>
+    <Cell><Data ss:Type="String">NAMA</Data></Cell>
+    <Cell ss:Index="4"><Data ss:Type="String">TGL LAHIR</Data></Cell></Row>
+   <Row><Cell><Data ss:Type="String">3503011205800001</Data></Cell>
+    <Cell><Data ss:Type="String">Budi Santoso</Data></Cell>
+    <Cell ss:Index="4"><Data ss:Type="DateTime">1980-05-12T00:00:00.000</Data></Cell></Row>
+   <Row><Cell><Data ss:Type="Number">3503014503820002</Data></Cell>
+    <Cell><Data ss:Type="String">Siti Aminah</Data></Cell>
+    <Cell ss:Index="4"><Data ss:Type="DateTime">1982-03-05T00:00:00.000</Data></Cell></Row>
+  </Table>
+ </Worksheet>
+</Workbook>
+"""
+
+XML_BOMB = """<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"
+ xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="S"><Table>
+<Row><Cell><Data ss:Type="String">&lol3;</Data></Cell></Row></Table></Worksheet></Workbook>
+"""
+
+
+def _ingest(folder: Path, settings):
+    return run_ingest(find_source_files([folder]), settings)
+
+
+@pytest.mark.parametrize("name", ["PANGGUL/usulan besuki.xls", "PANGGUL/usulan besuki.htm"])
+def test_a_web_page_table_saved_as_excel_is_read_whole(tmp_path: Path, settings, name) -> None:
+    path = tmp_path / name
+    path.parent.mkdir()
+    path.write_text(WEB_EXPORT, "utf-8")
+    result = _ingest(tmp_path, settings)
+    rows = result.applicants
+    assert rows["nik_raw"].tolist() == ["3503011205800001", "'3503014503820002"]
+    assert rows["name"].tolist() == ["BUDI SANTOSO", "SITI AMINAH"]
+    assert rows["birth_date"].tolist() == ["12-05-1980", "05-03-1982"]
+    assert rows["address"].iloc[0] == "Dsn Krajan\nRT 01 RW 02"
+    assert set(rows["kode_desa"]) == {"3503012001"}
+    assert rows["source_sheet"].tolist() == ["Tabel 2", "Tabel 2"]
+    assert result.failed_files == 0
+
+
+def test_an_excel_2003_xml_spreadsheet_is_read_whole(tmp_path: Path, settings) -> None:
+    (tmp_path / "besuki.xml").write_text(SPREADSHEET_XML, "utf-8")
+    rows = _ingest(tmp_path, settings).applicants
+    assert rows["nik_raw"].tolist() == ["3503011205800001", "3503014503820002"]
+    assert rows["nik_is_number"].tolist() == [False, True]  # Excel kept it as a number
+    assert rows["birth_date"].tolist() == ["1980-05-12", "1982-03-05"]
+    assert rows["source_row"].tolist() == [4, 5] and set(rows["kode_desa"]) == {"3503012001"}
+
+
+def test_merged_cells_keep_their_value_in_the_first_cell(tmp_path: Path) -> None:
+    path = tmp_path / "x.xls"
+    path.write_text(WEB_EXPORT, "utf-8")
+    header = read_sheets(path)[1].rows[1]
+    assert [cell.text for cell in header] == ["No", "NIK", "Nama Lengkap", "Kelahiran", "",
+                                              "Alamat"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (XML_BOMB, "XML bomb"),
+        (
+            "<html><body><p>Sesi Anda berakhir</p></body></html>",
+            "web page (HTML) without any table",
+        ),
+        ("<?xml version='1.0'?><note>not a sheet</note>", "XML or HTML but no spreadsheet"),
+    ],
+)
+def test_markup_that_is_no_list_fails_alone(tmp_path: Path, settings, content, message) -> None:
+    (tmp_path / "bad.xls").write_text(content, "utf-8")
+    (tmp_path / "besuki.xml").write_text(SPREADSHEET_XML, "utf-8")
+    result = _ingest(tmp_path, settings)
+    failed = result.log[result.log["status"] == "failed"]
+    assert failed["file"].tolist() == ["bad.xls"] and message in failed["message"].iloc[0]
+    assert len(result.applicants) == 2
