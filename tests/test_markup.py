@@ -38,7 +38,8 @@ SPREADSHEET_XML = """<?xml version="1.0"?>
  xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">
  <Worksheet ss:Name="Usulan Besuki">
   <Table>
-   <Row><Cell ss:MergeAcross="3"><Data ss:Type="String">DESA BESUKI KECAMATAN PANGGUL</Data></Cell></Row>
+   <Row><Cell ss:MergeAcross="3"><Data ss:Type="String">DESA BESUKI KECAMATAN PANGGUL</Data>
+    </Cell></Row>
    <Row ss:Index="3"><Cell><Data ss:Type="String">NIK</Data></Cell>
     <Cell><Data ss:Type="String">NAMA</Data></Cell>
     <Cell ss:Index="4"><Data ss:Type="String">TGL LAHIR</Data></Cell></Row>
