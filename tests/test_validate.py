@@ -252,7 +252,7 @@ def test_scanning_the_registry_by_keys_gives_the_same_result_as_reading_it_whole
     extract = RegistryExtract(batch / registry_file, settings)
     keys = first_registry_keys(ingested)
     first = extract.rows(keys, FIRST_PASS_FIELDS)
-    second = second_registry_keys(normalized_rows(ingested), first, settings)
+    second = second_registry_keys(normalized_rows(ingested, settings.programme), first, settings)
     variants = list(variant_keys(second.unknown))
     assert len(variants) == 1
     registry = extract.rows(keys | second.keys | variants[0])
@@ -303,3 +303,26 @@ def test_suggestions_apply_only_when_the_analyst_accepts_them() -> None:
     assert row["sent_nik_raw"] == "3503011205800000"
     assert row["answer_source"].startswith("kabupaten: saran NIK diterima")
     assert again.iloc[1]["nik_raw"] == "3503011205809999"
+
+
+@pytest.mark.parametrize(
+    ("written", "status", "reasons"),
+    [
+        ("12-Mei-80", "eligible", ""),
+        ("12-May-1980", "eligible", ""),
+        ("12/5/80", "eligible", ""),
+        ("05-12-1980", "needs_fix", "BIRTHDATE_SWAPPED"),  # day and month exchanged
+        ("13-05-1980", "needs_fix", "BIRTHDATE_MISMATCH"),
+    ],
+)
+def test_birth_dates_as_people_write_them(written: str, status: str, reasons: str) -> None:
+    row = _one({"nik_raw": BUDI["NIK"], "name": "Budi Santoso", "birth_date": written})
+    assert (row["status"], row["reasons"]) == (status, reasons)
+
+
+def test_a_two_digit_year_takes_the_century_of_the_niks_birth_year() -> None:
+    young = {"NIK": "3503011208010001", "NO_KK": "3503010101105009", "NAMA_LGKP": "DIMAS",
+             "TGL_LHR": "2001-08-12"}  # fmt: skip
+    row = _one({"nik_raw": young["NIK"], "name": "Dimas", "birth_date": "12-08-01"},
+               people=(young,))  # fmt: skip
+    assert (row["status"], row["birth_date"]) == ("eligible", "2001-08-12")

@@ -328,7 +328,7 @@ def _problem_text(row: dict[str, Any]) -> str:
     parts = [f"{REASONS[code].label.upper()}: {REASONS[code].text}" for code in codes]
     if row["reason_detail"] and "NAME_MISMATCH" not in codes:
         parts.append(f"({row['reason_detail']})")
-    if "BIRTHDATE_MISMATCH" in codes and row["registry_birth_date"]:
+    if {"BIRTHDATE_MISMATCH", "BIRTHDATE_SWAPPED"} & set(codes) and row["registry_birth_date"]:
         parts.append(f"Tanggal lahir di Dukcapil: {indonesian_date(row['registry_birth_date'])}.")
     if row["nik_suggested"]:
         parts.append(f"Saran: NIK {row['nik_suggested']} ({row['suggestion_basis']}).")

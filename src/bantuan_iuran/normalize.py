@@ -112,16 +112,19 @@ _MONTHS = {
 }  # fmt: skip
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T][\d:.]+)?")
 _DMY = re.compile(r"(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4}|\d{2})(?!\d)")
-_DAY_MONTH_NAME = re.compile(r"(\d{1,2})[\s\-/.]*([A-Z]{3,9})[\s\-/.,]*(\d{4})")
+_DAY_MONTH_NAME = re.compile(r"(\d{1,2})[\s\-/.]*([A-Z]{3,9})[\s\-/.,]*(\d{4}|\d{2})(?!\d)")
 _SERIAL = re.compile(r"^\d{4,5}(?:\.0+)?$")
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
-def parse_date(value: object) -> date | None:
-    """Read a birth date however it was written; None when no real date is there.
+def parse_date(value: object, latest_year: int = 1999) -> date | None:
+    """Read a birth date however it was written; None when no real date is there. A two-digit
+    year takes the latest century not after `latest_year`.
 
     >>> parse_date("12 Mei 1970"), parse_date("TRENGGALEK, 12-05-1970"), parse_date("25700")
     (datetime.date(1970, 5, 12), datetime.date(1970, 5, 12), datetime.date(1970, 5, 12))
+    >>> parse_date("12-Agt-79"), parse_date("30-Nov-69"), parse_date("05-Mei-05", 2009)
+    (datetime.date(1979, 8, 12), datetime.date(1969, 11, 30), datetime.date(2005, 5, 5))
     """
     if isinstance(value, datetime):
         return value.date()
@@ -138,22 +141,22 @@ def parse_date(value: object) -> date | None:
     for pattern, order in ((_ISO, "ymd"), (_DMY, "dmy"), (_DAY_MONTH_NAME, "dMy")):
         found = pattern.search(text)
         if found:
-            return _make_date(found.groups(), order)
+            return _make_date(found.groups(), order, latest_year)
     return None
 
 
-def _make_date(parts: tuple[str, ...], order: str) -> date | None:
+def _make_date(parts: tuple[str, ...], order: str, latest_year: int) -> date | None:
     if order == "ymd":
         year, month, day = (int(p) for p in parts)
     elif order == "dmy":
         day, month, year = int(parts[0]), int(parts[1]), int(parts[2])
-        if len(parts[2]) == 2:
-            year += 1900
     else:
         month_number = _MONTHS.get(parts[1])
         if month_number is None:
             return None
         day, month, year = int(parts[0]), month_number, int(parts[2])
+    if order != "ymd" and len(parts[2]) == 2:
+        year += 2000 if 2000 + year <= latest_year else 1900
     try:
         return date(year, month, day)
     except ValueError:
@@ -166,10 +169,32 @@ def indonesian_date(iso: str) -> str:
     return "-".join(reversed(iso.split("-"))) if iso else ""
 
 
-def normalize_date(value: object) -> str:
+def normalize_date(value: object, latest_year: int = 1999) -> str:
     """ISO text of `parse_date`, '' when unreadable; ISO input comes back unchanged."""
-    parsed = parse_date(value)
+    parsed = parse_date(value, latest_year)
     return parsed.isoformat() if parsed else ""
+
+
+_TWO_DIGIT_YEAR = re.compile(r"(?<!\d)\d{2}\s*$")
+
+
+def stated_birth_date(written: str, nik: str, year: int, min_age: int) -> str:
+    """A row's birth date as ISO text. A two-digit year takes the century of the NIK's own
+    birth year where the NIK encodes the same two digits, else the latest that leaves the
+    person at least `min_age` in `year`, so that an adult is never read as a child.
+
+    >>> stated_birth_date("12-08-01", "3503011208010003", 2027, 18)
+    '2001-08-12'
+    >>> stated_birth_date("12-08-15", "", 2027, 18), stated_birth_date("12-Agt-79", "", 2027, 18)
+    ('1915-08-12', '1979-08-12')
+    """
+    if not _TWO_DIGIT_YEAR.search(written.strip()):
+        return normalize_date(written)
+    latest = year - min_age
+    digits = re.sub(r"\D", "", nik)
+    if len(digits) == 16 and digits[10:12] == written.strip()[-2:]:
+        latest = year if 2000 + int(digits[10:12]) <= year else 1999
+    return normalize_date(written, latest)
 
 
 _SEX = {

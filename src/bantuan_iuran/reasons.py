@@ -70,6 +70,13 @@ _REASONS = (
         "Tanggal lahir tidak sah",
     ),
     Reason(
+        "BIRTHDATE_SWAPPED",
+        NEEDS_FIX,
+        "Tanggal dan bulan lahir tertukar: tanggal yang ditulis sama dengan data Dukcapil bila "
+        "tanggal dan bulannya dibalik. Mohon dipastikan dan ditulis tanggal-bulan-tahun.",
+        "Tanggal dan bulan tertukar",
+    ),
+    Reason(
         "BIRTHDATE_MISMATCH",
         NEEDS_FIX,
         "Tanggal lahir berbeda dengan data Dukcapil.",

@@ -13,7 +13,7 @@ from datetime import date
 import pandas as pd
 
 from bantuan_iuran import reference
-from bantuan_iuran.config import Settings
+from bantuan_iuran.config import Programme, Settings
 from bantuan_iuran.corrections import is_withdrawal
 from bantuan_iuran.frames import plain_columns
 from bantuan_iuran.ledger import Decision
@@ -27,7 +27,7 @@ from bantuan_iuran.match import (
     suggest_in_family,
 )
 from bantuan_iuran.nik import NIK_LENGTH, NikReading, decode_nik, read_nik
-from bantuan_iuran.normalize import normalize_date, normalize_name, normalize_sex
+from bantuan_iuran.normalize import normalize_name, normalize_sex, stated_birth_date
 from bantuan_iuran.reasons import ORDER, REASONS, STATUSES, explain, status_of
 from bantuan_iuran.registry import RegistryKeys
 from bantuan_iuran.schemas import ValidatedRows
@@ -67,7 +67,7 @@ def run_validate(
     ingested: pd.DataFrame, registry: pd.DataFrame, enrolled: pd.DataFrame, settings: Settings
 ) -> ValidateResult:
     index = RegistryIndex(registry, settings.matching.name_min_similarity)
-    rows = normalized_rows(ingested)
+    rows = normalized_rows(ingested, settings.programme)
     enrolled_niks = set(enrolled["nik"])
     outcomes = [
         _assess(row, index, enrolled_niks, settings) for row in rows.itertuples(index=False)
@@ -206,13 +206,17 @@ def with_answers(ingested: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def normalized_rows(ingested: pd.DataFrame) -> pd.DataFrame:
+def normalized_rows(ingested: pd.DataFrame, programme: Programme) -> pd.DataFrame:
     """The rows as checked (with the villages' answers), with the name, birth date and sex as
-    compared (normalize.py)."""
+    compared (normalize.py); a two-digit year is resolved with the row's NIK."""
     ingested = with_answers(ingested)
+    born = [
+        stated_birth_date(written, nik, programme.year, programme.min_age)
+        for written, nik in zip(ingested["birth_date"], ingested["nik_raw"], strict=True)
+    ]
     return plain_columns(ingested).assign(
         name_normalized=ingested["name"].map(normalize_name),
-        birth_date_stated=ingested["birth_date"].map(normalize_date),
+        birth_date_stated=born,
         sex_stated=ingested["sex"].map(normalize_sex),
     )
 
@@ -315,7 +319,8 @@ def _check_person(row, outcome: _Outcome, index: RegistryIndex, enrolled: set[st
         and person["birth_date"]
         and row.birth_date_stated != person["birth_date"]
     ):
-        outcome.codes.append("BIRTHDATE_MISMATCH")
+        swapped = day_month_swapped(row.birth_date_stated) == person["birth_date"]
+        outcome.codes.append("BIRTHDATE_SWAPPED" if swapped else "BIRTHDATE_MISMATCH")
     if person["death_date"]:
         outcome.codes.append("DECEASED")
         outcome.details.append(f"meninggal {person['death_date']}")
@@ -336,6 +341,16 @@ def _check_person(row, outcome: _Outcome, index: RegistryIndex, enrolled: set[st
 
 def _excluded(occupation: str, code: str, excluded: tuple[str, ...]) -> bool:
     return bool(code and code in excluded) or bool(occupation and occupation in excluded)
+
+
+def day_month_swapped(iso: str) -> str:
+    """The date with its day and month exchanged ('' when that is no date).
+
+    >>> day_month_swapped("1982-03-05"), day_month_swapped("1982-03-25")
+    ('1982-05-03', '')
+    """
+    year, month, day = iso.split("-")
+    return f"{year}-{day}-{month}" if int(day) <= 12 and day != month else ""
 
 
 def age_on(birth_date: str, day: date) -> int | None:

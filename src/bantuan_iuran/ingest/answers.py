@@ -185,7 +185,7 @@ class FormAnswers:
 
 
 def form_answers(
-    form: ReturnedForm, batch: str | None, receipt: Received, year: int
+    form: ReturnedForm, batch: str | None, receipt: Received, year: int, min_age: int = 18
 ) -> FormAnswers:
     """Ties every row the form shows to the row it was sent for, and reads its answers."""
     result = FormAnswers()
@@ -221,7 +221,7 @@ def form_answers(
             result.report.append(_line(form, row, "duplicate_row", message))
         else:
             taken[sent.digest] = row
-            _answers_of(form, row, sent, typed, receipt, year, result)
+            _answers_of(form, row, sent, typed, receipt, (year, min_age), result)
     return result
 
 
@@ -299,7 +299,7 @@ def _answers_of(
     sent: SentRow,
     typed: list[str],
     receipt: Received,
-    year: int,
+    programme: tuple[int, int],
     result: FormAnswers,
 ) -> None:
     """The answers one tied row gives, each field once: the yellow column first, then a
@@ -331,7 +331,7 @@ def _answers_of(
             continue
         value, how, column = values[0]
         if field_name == "birth_date":
-            value = full_date(value, nik, year)
+            value = full_date(value, nik, *programme)
         result.decisions.append(
             _decision(form, row, receipt, "answer", sent.digest, field_name, value, how, column)
         )

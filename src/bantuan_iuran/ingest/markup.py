@@ -29,7 +29,7 @@ def markup_kind(head: bytes) -> str:
     text = head[:_SNIFF].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if not text.startswith(b"<"):
         return ""
-    if _SPREADSHEET_NS.encode() in text or b"progid=\"excel.sheet\"" in text:
+    if _SPREADSHEET_NS.encode() in text or b'progid="excel.sheet"' in text:
         return "xml"
     if any(tag in text for tag in (b"<html", b"<table", b"<!doctype html", b"<meta", b"<head")):
         return "html"

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
 from rapidfuzz import fuzz
 
-from bantuan_iuran.nik import nik_birth_date
-from bantuan_iuran.normalize import parse_date
+from bantuan_iuran.normalize import indonesian_date, parse_date, stated_birth_date
 
 KEEP = "tetap diusulkan"
 WITHDRAW_PREFIX = "dibatalkan: "
@@ -192,26 +190,16 @@ def _says_more(rest: str) -> bool:
     return bool(words) and not action.withdraws
 
 
-def full_date(written: str, nik: str, year: int) -> str:
-    """A birth date as dd-mm-yyyy; a two-digit year takes the century of the NIK's own birth
-    year when the NIK encodes one ending the same, else the latest not after `year`.
+def full_date(written: str, nik: str, year: int, min_age: int = 18) -> str:
+    """An answered birth date with a two-digit year written out (normalize.stated_birth_date
+    decides the century); any other date as written.
 
     >>> full_date("12/5/80", "3503041205800003", 2027), full_date("3-1-05", "", 2027)
     ('12-05-1980', '03-01-2005')
-    >>> full_date("31-02-1980", "", 2027)
-    '31-02-1980'
+    >>> full_date("31-02-80", "", 2027)
+    '31-02-80'
     """
-    found = re.fullmatch(r"\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{2})\s*", written)
-    if not found:
+    if not re.search(r"(?<!\d)\d{2}\s*$", written.strip()):
         return written.strip()
-    day, month, short = (int(part) for part in found.groups())
-    century = 2000 if 2000 + short <= year else 1900
-    digits = re.sub(r"\D", "", nik)
-    if len(digits) == 16 and digits[10:12].isdigit() and int(digits[10:12]) == short:
-        decoded, _ = nik_birth_date(digits, year)
-        if decoded is not None:
-            century = decoded.year - short
-    try:
-        return date(century + short, month, day).strftime("%d-%m-%Y")
-    except ValueError:
-        return written.strip()
+    iso = stated_birth_date(written, nik, year, min_age)
+    return indonesian_date(iso) if iso else written.strip()

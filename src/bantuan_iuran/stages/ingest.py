@@ -119,7 +119,9 @@ def _settle_answers(
     from bantuan_iuran.schemas import AnswerLog
 
     year = settings.programme.year
-    given = [form_answers(form, batch, receipts[form.file], year) for form in result.forms]
+    min_age = settings.programme.min_age
+    given = [form_answers(form, batch, receipts[form.file], year, min_age)
+             for form in result.forms]  # fmt: skip
     ledger.record(decision for answers in given for decision in answers.decisions)
     decisions = ledger.decisions()
     applicants, keys = new_rows(result.applicants, decisions, digests(result.applicants))

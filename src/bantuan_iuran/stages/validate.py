@@ -186,7 +186,7 @@ def _registry_checks(
     first_keys = first_registry_keys(ingested)
     with ThreadPoolExecutor(max_workers=1) as reader:
         first = reader.submit(extract.rows, first_keys, FIRST_PASS_FIELDS)
-        rows = normalized_rows(ingested)  # while Arrow reads the registry
+        rows = normalized_rows(ingested, settings.programme)  # while Arrow reads the registry
         second = second_registry_keys(rows, first.result(), settings)
     variants = variant_keys(second.unknown)
     registry = extract.rows(first_keys | second.keys | next(variants, RegistryKeys()))
