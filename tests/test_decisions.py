@@ -110,3 +110,12 @@ def test_the_ledger_records_a_decision_once_and_rolls_back_a_failed_stage(tmp_pa
     with reading_ledger(tmp_path) as ledger:
         assert ledger.decisions() == [decision]
     assert (tmp_path / "ledger.sqlite").stat().st_mode & 0o777 == 0o600
+
+
+def test_an_answer_to_a_later_rounds_form_counts_whatever_the_file_times() -> None:
+    first = _answer(0, "nik", "3503011205800007", "2027-01-20", file="a.xlsx", round=1)
+    second = _answer(0, "nik", "3503011205800001", "2027-01-20", file="b.xlsx", round=2)
+    rows, lines = apply_decisions(ROWS, [first, second])
+    assert rows["answer_nik"].iloc[0] == "3503011205800001"
+    assert sorted(_outcomes(lines)) == [("a.xlsx", "nik", "superseded"),
+                                        ("b.xlsx", "nik", "applied")]  # fmt: skip

@@ -359,7 +359,8 @@ def _mark_differences(sheet, index: int, row: dict[str, Any], looks) -> None:
     """Orange where the registry disagrees with what the village wrote."""
     reasons = row["reasons"]
     marks = {1: bool(row["nik_suggested"]) or "NIK_" in reasons,
-             2: "NAME_MISMATCH" in reasons, 3: "BIRTHDATE_" in reasons}  # fmt: skip
+             2: "NAME_MISMATCH" in reasons or "NAME_OF_HUSBAND" in reasons,
+             3: "BIRTHDATE_" in reasons}  # fmt: skip
     values = _sent_cells(row)
     for column, differs in marks.items():
         if differs:

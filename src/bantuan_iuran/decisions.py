@@ -1,12 +1,12 @@
 """The ledger's decisions applied to the rows the villages sent: every run starts from what
 was decided before, whether or not the returned forms are still among the sources.
 
-Per row and field, the answer received last counts (received: the file's time, or the
-analyst's word in [[received]]); two answers received at the same time that disagree are a
-conflict, shown and not applied. An answer counts only for the row it was given for (by the
-digest of the row as sent): a row no longer there as it was sent keeps its answers in the
-ledger, reported as gone. A suggestion the analyst accepted is applied where the village gave
-no NIK of its own. Each decision's outcome goes to answers.csv; none is `applied` unless it
+Per row and field, the answer to the later round's form counts, then the one received last
+(received: the file's time, or the analyst's word in [[received]]); two answers to one round
+received at the same time that disagree are a conflict, shown and not applied. An answer
+counts only for the row it was given for (by the digest of the row as sent): a row no longer
+there as it was sent keeps its answers in the ledger, reported as gone. A suggestion the
+analyst accepted is applied where the village gave no NIK of its own. Each decision's outcome goes to answers.csv; none is `applied` unless it
 changed the row. Pure: frames and decisions in, frames and lines out.
 """
 
@@ -139,16 +139,17 @@ def apply_decisions(
 
 def _in_force(given: list[Decision]) -> tuple[Decision | None, list[tuple[Decision, str, str]]]:
     """The decision in force of those for one field of one row, and what became of the
-    others. A village's answer beats the analyst's accepted suggestion; of the village's,
-    the one received last; two received together that disagree are a conflict."""
+    others. A village's answer beats the analyst's accepted suggestion; of the village's, the
+    answer to the later round's form, then the one received last; two of one round received
+    together that disagree are a conflict."""
     village = [d for d in given if d.kind == "answer"]
     regency = [d for d in given if d.kind == "acceptance"]
     if not village:
         latest = max(regency, key=lambda d: d.received)
         return latest, [(d, "superseded", f"a later decision: {latest.how}")
                         for d in regency if d is not latest]  # fmt: skip
-    latest_time = max(d.received for d in village)
-    latest = [d for d in village if d.received == latest_time]
+    latest_time = max((d.round, d.received) for d in village)
+    latest = [d for d in village if (d.round, d.received) == latest_time]
     values = {d.value.casefold() for d in latest}
     lines = []
     if len(values) > 1:
@@ -161,7 +162,7 @@ def _in_force(given: list[Decision]) -> tuple[Decision | None, list[tuple[Decisi
     else:
         winner = latest[-1]
         lines.extend((d, "no_change", "the same answer again") for d in latest[:-1])
-    earlier = [d for d in village if d.received != latest_time]
+    earlier = [d for d in village if (d.round, d.received) != latest_time]
     lines.extend((d, "superseded", f"a later answer: {latest[-1].source}") for d in earlier)
     lines.extend((d, "superseded", "the village's own answer counts") for d in regency)
     return winner, lines

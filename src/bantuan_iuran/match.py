@@ -21,6 +21,15 @@ DIGITS = "0123456789"
 
 
 @dataclass(frozen=True)
+class Written:
+    """What a row says of the person besides the name: the birth date (ISO) and the sex ('L',
+    'P'), '' when unknown. A suggestion never names a person they rule out."""
+
+    birth_date: str = ""
+    sex: str = ""
+
+
+@dataclass(frozen=True)
 class Suggestion:
     nik: str = ""
     basis: str = ""
@@ -78,6 +87,17 @@ class RegistryIndex:
 
     def village_at(self, position: int) -> str:
         return self._villages[position]
+
+    def sex_at(self, position: int) -> str:
+        return self._columns["sex"][position] if "sex" in self._columns else ""
+
+    def fits(self, position: int, written: Written) -> bool:
+        """Whether the person at `position` can be the one the row describes: the same birth
+        date and sex where both are known."""
+        born, sex = self.birth_date_at(position), self.sex_at(position)
+        return (not written.birth_date or born in ("", written.birth_date)) and (
+            not written.sex or sex in ("", written.sex)
+        )
 
     def normalized_name(self, position: int) -> str:
         """Registry names are normalised lazily: only candidates are ever compared."""
@@ -157,40 +177,38 @@ def choose(positions: list[int], index: RegistryIndex, basis: str) -> Suggestion
 
 
 def suggest_from_nik_variants(
-    index: RegistryIndex, variants: Sequence[str], name: str, birth_date: str, basis: str
+    index: RegistryIndex, variants: Sequence[str], name: str, written: Written, basis: str
 ) -> Suggestion:
     """Candidates among NIKs close to the one written, confirmed by name (and the stated birth
-    date when there is one)."""
+    date and sex when known)."""
     found = index.with_name(name, index.existing(variants))
-    if birth_date:
-        found = [p for p in found if index.birth_date_at(p) in ("", birth_date)]
-    return choose(found, index, basis)
+    return choose([p for p in found if index.fits(p, written)], index, basis)
 
 
 def suggest_in_family(
-    index: RegistryIndex, kk: str, name: str, birth_date: str, exclude: str = ""
+    index: RegistryIndex, kk: str, name: str, written: Written, exclude: str = ""
 ) -> Suggestion:
-    """The family member the row names; two of one name in a family are told apart by the
-    stated birth date."""
+    """The family member the row names, never one of another sex or birth date than the row
+    says (a wife written under her husband's name is not her husband)."""
     members = [p for p in index.by_kk.get(kk, []) if index.nik_at(p) != exclude]
-    found = index.with_name(name, members)
-    if len(found) > 1 and birth_date:
-        found = [p for p in found if index.birth_date_at(p) == birth_date]
+    found = [p for p in index.with_name(name, members) if index.fits(p, written)]
     return choose(found, index, "anggota KK yang namanya cocok")
 
 
 def suggest_in_area(
     index: RegistryIndex,
     name: str,
-    birth_date: str,
+    written: Written,
     kode_desa: str,
     nik_fits: Callable[[str], bool] | None = None,
 ) -> Suggestion:
-    """Name and birth date within the village, then within its kecamatan; `nik_fits` keeps only
-    NIKs a damaged cell may have shown."""
-    if not birth_date or not name:
+    """Name and birth date (and sex, when known) within the village, then within its
+    kecamatan; `nik_fits` keeps only NIKs a damaged cell may have shown."""
+    if not written.birth_date or not name:
         return Suggestion()
-    born_that_day = index.by_birth_date.get(birth_date, [])
+    born_that_day = [
+        p for p in index.by_birth_date.get(written.birth_date, []) if index.fits(p, written)
+    ]
     if nik_fits is not None:
         born_that_day = [p for p in born_that_day if nik_fits(index.nik_at(p))]
     for area, width, basis in (

@@ -10,10 +10,13 @@ import unicodedata
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-# Titles and degrees clerks write around a name (H. = Haji, Hj. = Hajjah, Drs., S.Pd., ...).
-_TITLES = frozenset(
-    "H HJ HAJI HAJJAH KH DRS DRA DR IR PROF NY TN BPK BP IBU SDR SDRI ALM ALMH".split()
-)
+from bantuan_iuran import reference
+
+# Titles, degrees and forms of address clerks write around a name (H. = Haji, Hj. = Hajjah,
+# Drs., Bu, Mbah, ...): reference/name_words.csv.
+_TITLES = frozenset(reference.name_words("title")) | frozenset(reference.name_words("kinship"))
+# A first word that abbreviates a first name ('St. Aminah' is Siti Aminah, not a degree S.T.).
+_FIRST_WORDS = {word: full.split()[0] for word, full in reference.name_words("first_word").items()}
 _DEGREE = re.compile(
     r"^(S|M|A)\s?(PD|E|H|T|AG|SOS|KOM|IP|KEP|KES|SI|HUT|PT|FARM|KED|AK|MD|PDI|HI|TR|STAT|PSI|AP"
     r"|IKOM|GZ|KM|SN|SY|TH|ST|MA|MM|PSI)?$|^AMD$|^AMDKEB$|^AMK$|^MM$|^MBA$|^SE$|^SH$|^ST$|^SP$|^SPD$"
@@ -94,7 +97,11 @@ def normalize_name(value: object) -> str:
 
 
 def _normalize_once(value: str) -> str:
-    text = _DOTTED_DEGREE.sub(" ", _strip_degrees(_ascii_upper(value)))
+    text = _ascii_upper(value).strip()
+    first, _, rest = text.partition(".")
+    if rest.strip() and first.strip() in _FIRST_WORDS:  # 'ST. AMINAH', before degrees go
+        text = f"{_FIRST_WORDS[first.strip()]} {rest}"
+    text = _DOTTED_DEGREE.sub(" ", _strip_degrees(text))
     # Dotted initials and titles ("H.", "M.") become tokens of their own.
     tokens = _NON_LETTER.sub(" ", text.replace(".", ". ")).split()
     tokens = _drop_titles(tokens)

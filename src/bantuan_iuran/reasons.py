@@ -63,6 +63,13 @@ _REASONS = (
         "Nama tidak cocok",
     ),
     Reason(
+        "NAME_OF_HUSBAND",
+        NEEDS_FIX,
+        "Yang ditulis adalah nama suami (misalnya Ny. ... atau Bu ...). NIK dan tanggal lahirnya "
+        "cocok dengan data Dukcapil: tulis nama ibu sendiri sesuai KTP.",
+        "Ditulis dengan nama suami",
+    ),
+    Reason(
         "BIRTHDATE_INVALID",
         NEEDS_FIX,
         "Tanggal lahir tidak dapat dibaca atau tidak mungkin (misalnya 31/02/1990). Tulis sebagai "

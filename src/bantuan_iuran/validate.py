@@ -6,6 +6,7 @@ NIK rules live in nik.py, the candidate search in match.py, the codes in reasons
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,6 +21,7 @@ from bantuan_iuran.ledger import Decision
 from bantuan_iuran.match import (
     RegistryIndex,
     Suggestion,
+    Written,
     last_digit_variants,
     one_digit_variants,
     suggest_from_nik_variants,
@@ -249,8 +251,33 @@ def _identify(row, index: RegistryIndex, year: int) -> _Outcome:
         if similarity >= index.min_similarity and not _closer_in_family(index, owner, name):
             return _Outcome(reading, person=owner, owner=owner, similarity=similarity)
         if not reading.damaged:
-            return _name_mismatch(row, reading, index, owner, similarity)
+            return _name_mismatch(row, reading, index, owner, similarity, year)
     return _broken_nik(row, reading, index, year, owner)
+
+
+def _written(row, reading: NikReading, year: int) -> Written:
+    """The birth date the row states, and the sex its NIK encodes when that NIK is the row's
+    own (it encodes the stated birth date), else the sex column's."""
+    sex = row.sex_stated
+    if row.birth_date_stated and not reading.problem:
+        facts = decode_nik(reading.nik, year)
+        if facts.birth_date and facts.birth_date.isoformat() == row.birth_date_stated:
+            sex = facts.sex
+    return Written(row.birth_date_stated, sex)
+
+
+def _by_husbands_name(row, index: RegistryIndex, owner: int, written: Written) -> bool:
+    """A wife written by her husband's name ('Ny. Slamet', 'Bu Kasiman') with her own NIK: the
+    holder is a woman of the stated birth date, the name is a form of address for a married
+    woman and a man's in her family."""
+    first = re.split(r"[^A-Z]+", row.name.strip().upper(), maxsplit=1)[0]
+    if first not in reference.name_words("wife") or not written.birth_date:
+        return False
+    if index.sex_at(owner) != "P" or index.birth_date_at(owner) != written.birth_date:
+        return False
+    family = index.by_kk.get(index.kk_at(owner), [])
+    husband = Written(sex="L")
+    return any(index.fits(p, husband) for p in index.with_name(row.name_normalized, family))
 
 
 def _closer_in_family(index: RegistryIndex, owner: int, name: str) -> bool:
@@ -264,18 +291,20 @@ def _closer_in_family(index: RegistryIndex, owner: int, name: str) -> bool:
 
 
 def _name_mismatch(
-    row, reading: NikReading, index: RegistryIndex, owner: int, similarity: float
+    row, reading: NikReading, index: RegistryIndex, owner: int, similarity: float, year: int
 ) -> _Outcome:
     """A NIK that exists under someone else's name: often a spouse's or parent's NIK, so the
-    family card is the first place to look."""
+    family card is the first place to look; or a wife written by her husband's name, who is
+    asked for her own name and never given her husband's NIK."""
+    written = _written(row, reading, year)
+    if _by_husbands_name(row, index, owner, written):
+        return _Outcome(reading, codes=["NAME_OF_HUSBAND"], owner=owner, similarity=similarity)
     kk = index.kk_at(owner)
     suggestion = suggest_in_family(
-        index, kk, row.name_normalized, row.birth_date_stated, exclude=index.nik_at(owner)
+        index, kk, row.name_normalized, written, exclude=index.nik_at(owner)
     )
     if not suggestion.nik and not suggestion.note:
-        suggestion = suggest_in_area(
-            index, row.name_normalized, row.birth_date_stated, row.kode_desa
-        )
+        suggestion = suggest_in_area(index, row.name_normalized, written, row.kode_desa)
     return _Outcome(
         reading, codes=["NAME_MISMATCH"], owner=owner, similarity=similarity, suggestion=suggestion
     )
@@ -284,7 +313,7 @@ def _name_mismatch(
 def _broken_nik(
     row, reading: NikReading, index: RegistryIndex, year: int, owner: int | None
 ) -> _Outcome:
-    name, born, village = row.name_normalized, row.birth_date_stated, row.kode_desa
+    name, born, village = row.name_normalized, _written(row, reading, year), row.kode_desa
     if reading.problem == "NIK_MISSING":
         code, suggestion = "NIK_MISSING", suggest_in_area(index, name, born, village)
     elif reading.problem == "NIK_FORMAT":

@@ -78,6 +78,12 @@ def occupation_code_by_label() -> dict[str, str]:
 
 
 @cache
+def name_words(kind: str) -> dict[str, str]:
+    """The words of one kind in name_words.csv (title, kinship, wife, first_word) -> meaning."""
+    return {r["word"]: r["meaning"] for r in _rows("name_words.csv") if r["kind"] == kind}
+
+
+@cache
 def village_aliases() -> tuple[tuple[str, str], ...]:
     """(kode_desa, older spelling) pairs, for recognising villages in file and title text."""
     return tuple((r["kode_desa"], r["alias"]) for r in _rows("desa_alias.csv"))
