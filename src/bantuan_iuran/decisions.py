@@ -6,8 +6,9 @@ Per row and field, the answer to the later round's form counts, then the one rec
 received at the same time that disagree are a conflict, shown and not applied. An answer
 counts only for the row it was given for (by the digest of the row as sent): a row no longer
 there as it was sent keeps its answers in the ledger, reported as gone. A suggestion the
-analyst accepted is applied where the village gave no NIK of its own. Each decision's outcome goes to answers.csv; none is `applied` unless it
-changed the row. Pure: frames and decisions in, frames and lines out.
+analyst accepted is applied where the village gave no NIK of its own. Each decision's outcome
+goes to answers.csv; none is `applied` unless it changed the row. Pure: frames and decisions
+in, frames and lines out.
 """
 
 from __future__ import annotations
