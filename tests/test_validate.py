@@ -326,3 +326,37 @@ def test_a_two_digit_year_takes_the_century_of_the_niks_birth_year() -> None:
     row = _one({"nik_raw": young["NIK"], "name": "Dimas", "birth_date": "12-08-01"},
                people=(young,))  # fmt: skip
     assert (row["status"], row["birth_date"]) == ("eligible", "2001-08-12")
+
+
+# A husband and wife in one family card, and the wife written by her husband's name.
+SLAMET = {"NIK": "3503011003700001", "NO_KK": "3503010101107001", "NAMA_LGKP": "SLAMET",
+          "TGL_LHR": "1970-03-10"}  # fmt: skip
+SUMIATI = {"NIK": "3503015206750002", "NO_KK": "3503010101107001", "NAMA_LGKP": "SUMIATI",
+           "TGL_LHR": "1975-06-12", "JENIS_KLMIN": "PEREMPUAN"}  # fmt: skip
+
+
+@pytest.mark.parametrize("written", ["Ny. Slamet", "BU SLAMET", "Ibu Slamet", "Mbok Slamet"])
+def test_a_wife_by_her_husbands_name_is_asked_for_her_own_name(written: str) -> None:
+    row = _one({"nik_raw": SUMIATI["NIK"], "name": written, "birth_date": "12-06-1975"},
+               people=(SLAMET, SUMIATI))  # fmt: skip
+    assert (row["status"], row["reasons"]) == ("needs_fix", "NAME_OF_HUSBAND")
+    assert row["nik_suggested"] == ""  # never the husband's NIK
+
+
+def test_a_suggestion_is_never_a_person_of_another_sex_or_birth_date() -> None:
+    # Her own NIK (it encodes her birth date) under a name that fits only her husband.
+    row = _one({"nik_raw": SUMIATI["NIK"], "name": "Slamet", "birth_date": "12-06-1975"},
+               people=(SLAMET, SUMIATI))  # fmt: skip
+    assert row["status"] == "needs_fix" and row["nik_suggested"] == ""
+    # The husband's NIK written for the wife: she is found in the family, as before.
+    row = _one({"nik_raw": SLAMET["NIK"], "name": "Sumiati", "birth_date": "12-06-1975"},
+               people=(SLAMET, SUMIATI))  # fmt: skip
+    assert (row["reasons"], row["nik_suggested"]) == ("NAME_MISMATCH", SUMIATI["NIK"])
+
+
+@pytest.mark.parametrize(
+    "written", ["St. Aminah", "ST. AMINAH", "Bu Siti Aminah", "Mbak Siti Aminah"]
+)
+def test_forms_of_address_and_abbreviations_are_no_other_name(written: str) -> None:
+    row = _one({"nik_raw": SITI["NIK"], "name": written})
+    assert (row["status"], row["reasons"]) == ("eligible", "")
