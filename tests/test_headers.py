@@ -63,6 +63,14 @@ def test_case_spacing_and_separators_do_not_matter(header: str, data) -> None:
         ("No HP", None), ("Nomer WA", None), ("No. Peserta", None), ("pendidikan_kk_id", None),
         ("status_kawin", None), ("Timestamp", None), ("Keterangan", None),
         ("Mengurus Rumah Tangga", None), ("BUDI SANTOSO", None),
+        # In English, and the holder of an account or card on a payment list.
+        ("ID Number", "nik"), ("National ID (NIK)", "nik"), ("Identity No.", "nik"),
+        ("Family Card Number", "kk"), ("Family Card No.", "kk"), ("Household Card", "kk"),
+        ("Date of Birth", "birth_date"), ("Place of Birth", "birth_place"), ("Gender", "sex"),
+        ("Beneficiary Name", "name"), ("Recipient's Name", "name"),
+        ("Account Holder Name", "name"), ("Card Holder Name", "name"),
+        ("Nama Pemilik Rekening", "name"), ("Nama Pemegang Kartu", "name"),
+        ("Nama Bank", None), ("Nomor Rekening", None), ("Phone Number", None),
     ],
 )  # fmt: skip
 def test_the_field_a_header_names(header: str, field: str | None) -> None:

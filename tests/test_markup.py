@@ -9,6 +9,7 @@ import pytest
 
 from bantuan_iuran.ingest import find_source_files, run_ingest
 from bantuan_iuran.ingest.cells import read_sheets
+from bantuan_iuran.nik import read_nik
 
 # What a village web application exports as "Excel": a page with a title, a merged header over
 # two rows, a total row, line breaks and non-breaking spaces inside cells.
@@ -118,3 +119,21 @@ def test_markup_that_is_no_list_fails_alone(tmp_path: Path, settings, content, m
     failed = result.log[result.log["status"] == "failed"]
     assert failed["file"].tolist() == ["bad.xls"] and message in failed["message"].iloc[0]
     assert len(result.applicants) == 2
+
+
+def test_an_english_sheet_with_a_family_card_column_is_read_whole(tmp_path: Path, settings) -> None:
+    """An NGO's Google Sheet: English headers, the family card beside the identity number."""
+    path = tmp_path / "PANGGUL" / "besuki ngo.csv"
+    path.parent.mkdir()
+    path.write_text(
+        "No,Full Name,National ID Number,Family Card Number,Date of Birth,Village,Phone Number\n"
+        '1,Budi Santoso,="3503011205800001",="3503010101105001",12-May-1980,Besuki,0812\n'
+        '2,Siti Aminah,="3503014503820002",="3503010101105001",05-Mar-1982,Besuki,0813\n',
+        "utf-8",
+    )
+    result = _ingest(tmp_path, settings)
+    rows = result.applicants
+    assert result.failed_files == 0
+    assert [read_nik(n).nik for n in rows["nik_raw"]] == ["3503011205800001", "3503014503820002"]
+    assert rows["kk"].tolist() == ['="3503010101105001"'] * 2
+    assert rows["name"].tolist() == ["Budi Santoso", "Siti Aminah"]

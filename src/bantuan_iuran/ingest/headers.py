@@ -88,12 +88,25 @@ _PHRASES = (
     (("JNS", "KEL"), "KELAMIN"),
     (("HUB", "KEL"), "HUBUNGAN"),
     (("LK", "PR"), "LP"),
+    # English headers (an NGO's or a donor's sheet).
+    (("FAMILY", "CARD"), "KK"),
+    (("HOUSEHOLD", "CARD"), "KK"),
+    (("NATIONAL", "ID"), "NIK"),
+    (("ID", "NUMBER"), "NIK"),
+    (("ID", "NO"), "NIK"),
+    # The holder of an account or a card is the person a payment list is about.
+    (("ACCOUNT", "HOLDER"), "PEMILIK"),
+    (("CARD", "HOLDER"), "PEMILIK"),
+    (("PEMILIK", "REKENING"), "PEMILIK"),
+    (("PEMEGANG", "REKENING"), "PEMILIK"),
+    (("PEMEGANG", "KARTU"), "PEMILIK"),
 )
 # Words that say nothing about the field: the person listed, or how complete the value is.
 _NEUTRAL = frozenset(
     "LENGKAP LGKP LKP SESUAI DGN DENGAN GELAR CALON PENERIMA PESERTA PENDUDUK PETANI ANGGOTA KPM "
     "ART WARGA PEMOHON PENGUSUL TENAGA KERJA TK PEKERJA BURUH ID DIGIT YG YANG DAN ATAU PANGGILAN "
-    "ASLI TERDAFTAR UTAMA SEKARANG RUMAH TANGGA TINGGAL SAAT INI TH THN TAHUN JENIS JNS".split()
+    "ASLI TERDAFTAR UTAMA SEKARANG RUMAH TANGGA TINGGAL SAAT INI TH THN TAHUN JENIS JNS PEMILIK "
+    "HOLDER BENEFICIARY RECIPIENT OF".split()
 )
 _NUMBER_WORDS = frozenset(w for w, c in _CONCEPTS.items() if c == "NUMBER")
 _LEXICON = tuple(w for w in _CONCEPTS if len(w) >= 4)
