@@ -242,7 +242,7 @@ def _ingest(
     references: tuple[Path | None, ...] = (),
 ) -> int:
     from bantuan_iuran import render
-    from bantuan_iuran.ingest import ANSWER_FORM, folder_summary
+    from bantuan_iuran.ingest import ANSWER_FORM, folder_summary, unread_files
     from bantuan_iuran.pipeline import ingest_stage
 
     paths = run.sources(sources)
@@ -279,6 +279,7 @@ def _ingest(
     if len(result.answers):
         render.answers_summary(result.answers)
     render.warnings(outcome.warnings)
+    render.text_table("Files not read, or read in part (exit code 1)", unread_files(result.log))
     return EXIT_PARTIAL if result.failed_files else EXIT_OK
 
 

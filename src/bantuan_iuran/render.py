@@ -170,11 +170,18 @@ def answers_summary(answers: pd.DataFrame) -> None:
 
 def decisions_table(title: str, decisions: pd.DataFrame) -> None:
     """The ledger's decisions, NIKs masked; values and times kept whole on one line."""
+    text_table(title, decisions, whole=("received", "value", "kind", "field"))
+
+
+def text_table(title: str, frame: pd.DataFrame, whole: tuple[str, ...] = ()) -> None:
+    """A frame of text as a table (NIKs masked), nothing when it is empty; the `whole`
+    columns are never wrapped."""
+    if frame.empty:
+        return
     table = Table(title=title, title_justify="left")
-    for column in decisions.columns:
-        whole = column in ("received", "value", "kind", "field")
-        table.add_column(column, no_wrap=whole, overflow="fold")
-    for row in decisions.itertuples(index=False):
+    for column in frame.columns:
+        table.add_column(column, no_wrap=column in whole, overflow="fold")
+    for row in frame.itertuples(index=False):
         table.add_row(*(escape(mask_numbers(str(value))) for value in row))
     console.print(table)
 
@@ -182,7 +189,8 @@ def decisions_table(title: str, decisions: pd.DataFrame) -> None:
 def revisions(replacements, possible) -> None:
     """Which lists replaced which, and the pairs that only look like versions."""
     for r in replacements:
-        info(f"{r.old}: its rows of village {r.kode_desa} are replaced by {r.new} ({r.why}).")
+        village = f" of village {r.kode_desa}" if r.kode_desa else ""
+        info(f"{r.old}: its rows{village} are replaced by {r.new} ({r.why}).")
     for p in possible:
         warning(
             f"{p.first} and {p.second} may be two versions of one village's list ({p.why}); "

@@ -255,6 +255,25 @@ def folder_summary(log: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def unread_files(log: pd.DataFrame) -> pd.DataFrame:
+    """Per file that could not be read, or was read only in part: what was read, and why the
+    rest was not (the first reason; ingest_log.csv has every sheet's)."""
+    import pandas as pd
+
+    lines = []
+    for file, entries in log.groupby("file", sort=True):
+        failed = entries[entries["status"] == "failed"]
+        if failed.empty:
+            continue
+        read = int((entries["status"] == "ok").sum())
+        sheets = len(entries)
+        what = "not read" if not read else f"read in part: {read} of {sheets} sheets"
+        hint = "see the [[layout]] lines above" if failed["layout_hint"].ne("").any() else ""
+        lines.append({"file": file, "read": what, "why": str(failed["message"].iloc[0]),
+                      "to read it": hint})  # fmt: skip
+    return pd.DataFrame(lines, columns=["file", "read", "why", "to read it"])
+
+
 def ingest_file(
     source: SourceFile,
     user_fields: dict[str, str],

@@ -72,9 +72,9 @@ def ingest_stage(
     record = start_stage(workdir, "ingest", settings)
     with ledger_stage(workdir) as ledger:
         settings = fixed_year(ledger, settings)
-        warnings, digests, copies = _record_sources(files, record)
+        digests, copies = _record_sources(files, record)
         result = run_ingest(files, settings, on_file=on_file, copies=copies)
-        outcome = IngestOutcome(warnings=warnings, result=result)
+        outcome = IngestOutcome(result=result)
         outcome.warnings.extend(_new_versions(ledger, digests))
         outcome.warnings.extend(skip_references(result, digests, reference_digests(ledger)))
         batch = ledger.fact(BATCH) or read_manifest(workdir).get("batch")
@@ -179,11 +179,10 @@ def _answer_warnings(answers: pd.DataFrame) -> list[str]:
 
 def _record_sources(
     files: Sequence[SourceFile], record: StageRecord
-) -> tuple[list[str], dict[str, str], dict[str, str]]:
-    """Records every village file's hash (by its name in the sources: the digests), and names
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Records every village file's hash (by its name in the sources: the digests), and finds
     a file sent twice under two names (the copies: copy -> the first)."""
     seen: dict[str, str] = {}
-    warnings = []
     digests = {}
     copies = {}
     hashing = [record.read(source.path, str(source.path.resolve())) for source in files]
@@ -192,13 +191,10 @@ def _record_sources(
         if not digest:
             continue
         digests[source.relative] = digest
-        if digest in seen:
+        if digest in seen:  # said with the lists replaced
             copies[source.relative] = seen[digest]
-            warnings.append(
-                f"{source.relative} has the same content as {seen[digest]}: it is read once."
-            )
         seen.setdefault(digest, source.relative)
-    return warnings, digests, copies
+    return digests, copies
 
 
 def _new_versions(ledger: Ledger, digests: dict[str, str]) -> list[str]:
