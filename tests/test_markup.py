@@ -137,3 +137,22 @@ def test_an_english_sheet_with_a_family_card_column_is_read_whole(tmp_path: Path
     assert [read_nik(n).nik for n in rows["nik_raw"]] == ["3503011205800001", "3503014503820002"]
     assert rows["kk"].tolist() == ['="3503010101105001"'] * 2
     assert rows["name"].tolist() == ["Budi Santoso", "Siti Aminah"]
+
+
+def test_a_cell_holding_a_nik_and_a_family_card_is_split(tmp_path: Path, settings) -> None:
+    """One cell, two labelled numbers, under a header naming both (a clerk's own table)."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["DAFTAR USULAN DESA BESUKI KECAMATAN PANGGUL"])
+    sheet.append(["No", "Nama", "NIK / NO. KK", "Alamat"])
+    sheet.append([1, "Budi Santoso", "NIK : 3503011205800001\nKK : 3503010101105001", "Krajan"])
+    sheet.append([2, "Siti Aminah", "NIK: 3503014503820002\nNo. KK: 3503010101105002", "Krajan"])
+    sheet.append([3, "Joko Purnomo", "NIK = 3503012007750003 / KK = 3503010101105003", "Krajan"])
+    (tmp_path / "PANGGUL").mkdir()
+    workbook.save(tmp_path / "PANGGUL" / "besuki.xlsx")
+    rows = _ingest(tmp_path, settings).applicants
+    assert rows["nik_raw"].tolist() == ["3503011205800001", "3503014503820002", "3503012007750003"]
+    assert rows["kk"].tolist() == ["3503010101105001", "3503010101105002", "3503010101105003"]
+    assert rows["address"].tolist() == ["Krajan"] * 3

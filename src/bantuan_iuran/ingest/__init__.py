@@ -31,6 +31,7 @@ from bantuan_iuran.ingest.cells import (
     read_sheets,
 )
 from bantuan_iuran.ingest.formats import known_format
+from bantuan_iuran.ingest.multivalue import split_labelled_cells
 from bantuan_iuran.ingest.headers import user_header_fields
 from bantuan_iuran.ingest.layout import Layout, LayoutProblem, cell_at, find_layout
 from bantuan_iuran.ingest.overrides import (
@@ -297,6 +298,7 @@ def ingest_file(
             "for the form as it was sent, with only the yellow columns filled in"
         )
         return [_failed(source, "", message)]
+    sheets = [split_labelled_cells(sheet) for sheet in sheets]
     results = [ingest_sheet(source, sheet, user_fields, overrides, not_lists) for sheet in sheets]
     if any(NOT_A_LIST in str(r.log["message"]) for r in results):
         return [_SheetResult(log=r.log) if r.log["status"] == "ok" else r for r in results]
