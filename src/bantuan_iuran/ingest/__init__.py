@@ -31,9 +31,9 @@ from bantuan_iuran.ingest.cells import (
     read_sheets,
 )
 from bantuan_iuran.ingest.formats import known_format
-from bantuan_iuran.ingest.multivalue import split_labelled_cells
 from bantuan_iuran.ingest.headers import user_header_fields
 from bantuan_iuran.ingest.layout import Layout, LayoutProblem, cell_at, find_layout
+from bantuan_iuran.ingest.multivalue import split_labelled_cells
 from bantuan_iuran.ingest.overrides import (
     LayoutOverride,
     find_override,
