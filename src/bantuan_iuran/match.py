@@ -133,12 +133,63 @@ def name_similarity(a: str, b: str) -> float:
     score = fuzz.token_sort_ratio(a, b)
     for mine, theirs in ((a.split(), b.split()), (b.split(), a.split())):
         for word in mine:
-            best = max(fuzz.ratio(word, other) for other in theirs)
+            best = max(_word_similarity(word, other) for other in theirs)
             # One letter makes another short name (SRI/TRI, ANI/ANIK): short words must agree.
             if len(word) <= SHORT_WORD and best < 100:
                 best = min(best, 50.0)
             score = min(score, best)
     return float(score)
+
+
+_VOWELS = frozenset("AEIOU")
+
+
+def _word_similarity(a: str, b: str) -> float:
+    """0-100 between two words of a name. A silent H dropped is the same word; one consonant
+    for another (SUMARNI / SUWARNI, SUPRIYADI / SUPRIYATI) or a last vowel turned I
+    (SUKARNO / SUKARNI, the Javanese -o of a man and -i of a woman) makes another person's."""
+    if _one_h_apart(a, b):
+        return 100.0
+    if len(a) == len(b) and a != b:
+        apart = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(apart) == 1 and _another_persons_letter(a, b, apart[0]):
+            return 50.0
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    if len(longer) == len(shorter) + 1 and longer.startswith(shorter) and longer[-1] not in _VOWELS:
+        return 50.0  # a consonant added at the end: SYAFI / SYAFIK, ANI / ANIK
+    return fuzz.ratio(a, b)
+
+
+def _another_persons_letter(a: str, b: str, at: int) -> bool:
+    """The one letter two words differ in makes them two people's names.
+
+    >>> _another_persons_letter("SUMARNI", "SUWARNI", 2)
+    True
+    >>> _another_persons_letter("SUKARNO", "SUKARNI", 6)
+    True
+    >>> _another_persons_letter("SUBAKTI", "SUBEKTI", 3)
+    False
+    """
+    pair = {a[at], b[at]}
+    if not pair & _VOWELS:
+        return True  # a consonant for another
+    last_vowel = max(i for i, letter in enumerate(a) if letter in _VOWELS)
+    return at == last_vowel and "I" in pair and pair & {"O", "A"} != set()
+
+
+def _one_h_apart(a: str, b: str) -> bool:
+    """The same word but for one silent H, dropped or added ('FAHMI' / 'FAMI', 'SUHDI' /
+    'SUDI'): how Javanese clerks write Arabic names, not another person.
+
+    >>> _one_h_apart("FAHMI", "FAMI"), _one_h_apart("SUDI", "SUHDI"), _one_h_apart("TRI", "SRI")
+    (True, True, False)
+    """
+    if abs(len(a) - len(b)) != 1:
+        return False
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return any(
+        longer[i] == "H" and longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer))
+    )
 
 
 def _positions_by(values: pd.Series) -> dict[str, list[int]]:

@@ -31,9 +31,11 @@ _MUHAMMAD = frozenset(
     "MHD MUHD".split()
 )
 # Pre-1972 spellings, folded to one comparison key: oe->u, tj->c, dj->j then j->y (so old "j"
-# and new "y" meet, and old "dj" meets new "j"), sj->sy and nj->ny follow, ch->kh.
+# and new "y" meet, and old "dj" meets new "j"), sj->sy and nj->ny follow, ch->kh (Cholil is
+# Kholil) but for the words where ch is c (Chandra is Candra: reference/name_words.csv).
 # "Setjowati" is read both as Setyowati and Secowati, so ty meets c as well.
 _SPELLINGS = (("OE", "U"), ("TJ", "C"), ("DJ", "J"), ("J", "Y"), ("TY", "C"), ("CH", "KH"))
+_CH_IS_C = tuple(reference.name_words("ch_is_c"))
 _REPEATED_LETTER = re.compile(r"([A-Z])\1+")
 _NON_LETTER = re.compile(r"[^A-Z ]+")
 _SPACES = re.compile(r"\s+")
@@ -69,6 +71,8 @@ def _drop_titles(tokens: list[str]) -> list[str]:
 @lru_cache(maxsize=1 << 16)
 def fold_spelling(token: str) -> str:
     """Fold one upper-case word to its post-1972 comparison spelling (see _SPELLINGS)."""
+    if token.startswith(_CH_IS_C):
+        token = token.replace("CH", "C")
     previous = None
     while previous != token:
         previous = token
