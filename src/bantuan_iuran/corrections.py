@@ -30,6 +30,19 @@ from bantuan_iuran.excel import (
     write_fitted_row,
     write_text_row,
 )
+from bantuan_iuran.formkeys import (
+    ANSWER_COLUMNS,
+    DETAIL_SHEET,
+    FORM_MARK,
+    FORM_SHEET,
+    FORM_VERSION,
+    KEY_FIELDS,
+    KEYS_SHEET,
+    REFUSED_SHEET,
+    SENT_COLUMNS,
+    row_digest,
+    shown_digest,
+)
 from bantuan_iuran.frames import records
 from bantuan_iuran.normalize import indonesian_date
 from bantuan_iuran.reasons import REASONS
@@ -39,9 +52,6 @@ if TYPE_CHECKING:  # no pandas at import: helper processes lay the workbooks out
 
     from bantuan_iuran.config import Corrections
 
-FORM_SHEET, REFUSED_SHEET, DETAIL_SHEET, KEYS_SHEET = (
-    "Perbaikan", "Tidak memenuhi syarat", "Rincian", "_bantuan",
-)  # fmt: skip
 FONT_SIZE = 10  # at a print scale of 90 % or more: 9 pt on paper at least
 BLANK = "...................."
 WITHDRAWN = ("dibatalkan: meninggal", "dibatalkan: pindah", "dibatalkan: mengundurkan diri")
@@ -59,21 +69,6 @@ def is_withdrawal(action: str) -> bool:
     return action.strip().casefold().startswith(("dibatal", "batal"))
 
 
-# The form: what the village sent, the problem, and the answer columns (yellow).
-SENT_COLUMNS = (
-    ("Baris di file", 5.5),
-    ("NIK dari desa", 17),
-    ("Nama dari desa", 17),
-    ("Tgl lahir dari desa", 11),
-    ("Masalah dan saran", 28),
-)
-ANSWER_COLUMNS = (
-    ("NIK yang benar", 17),
-    ("Nama sesuai KTP", 16),
-    ("Tgl lahir sesuai KTP", 11),
-    ("Tindak lanjut", 13),
-    ("Catatan", 10),
-)
 FORM_COLUMNS = SENT_COLUMNS + ANSWER_COLUMNS
 REFUSED_COLUMNS = SENT_COLUMNS[:4] + (("Alasan", 60),)
 DETAIL_COLUMNS = (
@@ -89,7 +84,6 @@ DETAIL_COLUMNS = (
     ("Kemiripan nama (%)", 9),
 )
 OTHER_HOLDER = "terdaftar atas nama orang lain"
-FORM_MARK = "bantuan-iuran form"  # A1 of the hidden sheet: how a returned form is recognised
 UNKNOWN_VILLAGE = "_DESA_TIDAK_DIKENALI"
 _COVER_ROW = 2
 _HEADER_ROW = 7  # the group headings; the column names under them
@@ -125,16 +119,6 @@ def _safe(name: str) -> str:
         return safe
     digest = hashlib.sha256(safe.encode("utf-8")).hexdigest()[:8]
     return f"{safe.encode('utf-8')[: _MAX_NAME - 9].decode('utf-8', 'ignore').strip()}_{digest}"
-
-
-def row_digest(
-    source_file: str, source_sheet: str, source_row: int, nik: str, name: str, birth_date: str
-) -> str:
-    """A fingerprint of a row as the village sent it (where it is and its NIK, name and birth
-    date as written): an answer belongs to the row only while this still matches, whatever
-    numbers the rows get when files are added or removed."""
-    text = "\x1f".join([source_file, source_sheet, str(source_row), nik, name, birth_date])
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
 def _digest(row: dict[str, Any]) -> str:
@@ -461,25 +445,6 @@ def detail_cells(row: dict[str, Any]) -> list[str]:
         row["registry_desa"] if own else "",
         row["name_similarity"] if own else "",
     ]
-
-
-FORM_VERSION = "2"  # of the hidden sheet: version 2 ties rows by the values they show
-KEY_FIELDS = ("sheet", "row", "row_id", "digest", "baris", "nik", "name", "birth_date")
-
-
-def shown_digest(text: str) -> str:
-    """A fingerprint of what one cell of a form shows, as a spreadsheet program may give it
-    back (spaces, case, a number read as 12.0): a returned row is found by what it shows,
-    wherever it was moved.
-
-    >>> shown_digest(" Siti  AMINAH") == shown_digest("siti aminah")
-    True
-    >>> shown_digest("12.0") == shown_digest("12")
-    True
-    """
-    canonical = " ".join(text.split()).casefold()
-    canonical = re.sub(r"^(\d+)\.0+$", r"\1", canonical)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
 def _keys_sheet(workbook, placed, context: FormContext, kode_desa: str) -> None:

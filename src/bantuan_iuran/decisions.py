@@ -18,7 +18,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bantuan_iuran.corrections import row_digest
+from bantuan_iuran.formkeys import ANSWER_FIELDS as ANSWER_COLUMNS
+from bantuan_iuran.formkeys import row_digest
 from bantuan_iuran.ingest.notes import KEEP
 from bantuan_iuran.ledger import Decision
 from bantuan_iuran.nik import mask_numbers
@@ -27,9 +28,6 @@ from bantuan_iuran.normalize import normalize_name, parse_date
 if TYPE_CHECKING:
     import pandas as pd
 
-# Each answered field and the ingested column it fills.
-ANSWER_COLUMNS = {"nik": "answer_nik", "name": "answer_name", "birth_date": "answer_birth_date",
-                  "action": "answer_action", "note": "answer_note"}  # fmt: skip
 _SENT = {"nik": "nik_raw", "name": "name", "birth_date": "birth_date"}
 
 

@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bantuan_iuran.decisions import ANSWER_COLUMNS
+from bantuan_iuran.formkeys import ANSWER_FIELDS
 from bantuan_iuran.ingest.answers import (
     ReturnedForm,
     is_form_without_keys,
@@ -222,7 +222,7 @@ def _with_replacement(
 
 
 ANSWER_FORM = "formulir perbaikan"  # the format ingest_log.csv gives a returned form
-_NO_ANSWER = dict.fromkeys((*ANSWER_COLUMNS.values(), "answer_source"), "")
+_NO_ANSWER = dict.fromkeys((*ANSWER_FIELDS.values(), "answer_source"), "")
 
 
 def _size(path: Path) -> int:

@@ -20,7 +20,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bantuan_iuran.corrections import (
+from bantuan_iuran.formkeys import (
     ANSWER_COLUMNS,
     FORM_MARK,
     FORM_VERSION,

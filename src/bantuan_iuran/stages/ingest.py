@@ -124,9 +124,11 @@ def _settle_answers(
              for form in result.forms]  # fmt: skip
     ledger.record(decision for answers in given for decision in answers.decisions)
     decisions = ledger.decisions()
-    applicants, keys = new_rows(result.applicants, decisions, digests(result.applicants))
-    applicants, lines = apply_decisions(applicants, decisions, keys)
-    result.applicants = IngestedRows.validate(applicants)
+    lines: list[dict[str, object]] = []
+    if decisions:  # round 1: nothing decided yet, and no digest to compute
+        applicants, keys = new_rows(result.applicants, decisions, digests(result.applicants))
+        applicants, lines = apply_decisions(applicants, decisions, keys)
+        result.applicants = IngestedRows.validate(applicants)
     lines.extend(line for answers in given for line in answers.report)
     columns = list(AnswerLog.to_schema().columns)
     result.answers = AnswerLog.validate(pd.DataFrame(lines, columns=columns))
