@@ -68,8 +68,8 @@ def _html_rows(table) -> list[list[Cell]]:
             while spans.get(len(row), 0) > 0:
                 spans[len(row)] -= 1
                 row.append(EMPTY)
-            width = _span(td.get("colspan"))
-            height = _span(td.get("rowspan"))
+            width = _bounded(td.get("colspan"), 1, 1000)
+            height = _bounded(td.get("rowspan"), 1, 1000)
             for offset in range(width):
                 if height > 1:
                     spans[len(row)] = height - 1
@@ -81,11 +81,13 @@ def _html_rows(table) -> list[list[Cell]]:
     return rows
 
 
-def _span(value: str | None) -> int:
+def _bounded(value: str | None, low: int, high: int) -> int:
+    """A count written in an attribute (colspan, ss:MergeAcross), within what a sheet can
+    hold; a damaged one counts as `low`."""
     try:
-        return min(max(int(value or 1), 1), 1000)
+        return min(max(int(value or low), low), high)
     except ValueError:
-        return 1
+        return low
 
 
 def _html_cell(td) -> Cell:
@@ -126,7 +128,7 @@ def _xml_rows(worksheet) -> list[list[Cell]]:
                 while column and len(row) < column - 1:
                     row.append(EMPTY)
                 row.append(_xml_cell(cell))
-                row.extend([EMPTY] * _span_across(cell.get(f"{_SS}MergeAcross")))
+                row.extend([EMPTY] * _bounded(cell.get(f"{_SS}MergeAcross"), 0, 16_384))
             rows.append(row)
     return rows
 
@@ -138,13 +140,6 @@ def _index(value: str | None) -> int:
     except ValueError:
         return 0
     return number if 0 < number <= 1_048_576 else 0
-
-
-def _span_across(value: str | None) -> int:
-    try:
-        return min(max(int(value or 0), 0), 16_384)
-    except ValueError:
-        return 0
 
 
 def _xml_cell(cell) -> Cell:
