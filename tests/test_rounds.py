@@ -253,7 +253,7 @@ def test_a_form_answered_in_the_work_folder_is_moved_aside_not_overwritten(
 def test_a_form_saved_again_by_libreoffice_is_read_the_same(rounds, tmp_path, suffix) -> None:
     import subprocess
 
-    from bantuan_iuran.ingest.answers import read_answers
+    from bantuan_iuran.ingest.answers import read_form
     from bantuan_iuran.ingest.cells import read_sheets
 
     form = next((rounds["base"] / "round2" / "desa" / "_jawaban").rglob("PANGGUNGSARI.xlsx"))
@@ -263,10 +263,12 @@ def test_a_form_saved_again_by_libreoffice_is_read_the_same(rounds, tmp_path, su
     )  # fmt: skip
     saved = tmp_path / f"{form.stem}.{suffix}"
 
-    def answers(path: Path) -> list[tuple]:
-        return [(a.digest, a.given, a.shown) for a in read_answers("f", read_sheets(path))]
+    def answers(path: Path) -> tuple[list[tuple], list[str]]:
+        form = read_form("f", read_sheets(path))
+        return [(row.sheet, row.row, row.cells) for row in form.rows], [s.digest for s in form.sent]
 
-    assert answers(saved) == answers(form) and any(a[1]["answer_nik"] for a in answers(form))
+    shown, sent = answers(form)
+    assert answers(saved) == (shown, sent) and any(r[2].get("NIK yang benar") for r in shown)
 
 
 def test_a_form_pasted_into_a_new_file_is_refused_and_replaces_nothing(rounds, tmp_path) -> None:

@@ -86,9 +86,6 @@ def keys_sheet(sheets: Sequence[Sheet]) -> Sheet | None:
     )
 
 
-_FORM_HEADER = [name.casefold() for name, _ in (*SENT_COLUMNS, *ANSWER_COLUMNS)]
-
-
 def is_form_without_keys(sheets: Sequence[Sheet]) -> bool:
     """A sheet headed as this tool's correction form, in a file without the hidden sheet (cells
     pasted into a new file): its answers cannot be tied to rows, and it is no village list."""
