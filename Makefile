@@ -29,6 +29,8 @@ demo: $(STAMP)
 	@echo "Outputs:"
 	@echo "  $(WORK)/validated.csv            every row with its status, reasons and suggestion"
 	@echo "  $(WORK)/perubahan_2.csv          what changed in round 2, row by row"
+	@echo "  $(WORK)/answers.csv              every answer read back, and what became of it"
+	@echo "  $(WORK)/ledger.sqlite            every decision, kept across runs (bantuan history)"
 	@echo "  $(WORK)/perbaikan/               one correction workbook per village"
 	@echo "  $(WORK)/report/eligible_2027.csv the people paid for, with their premium"
 	@echo "  $(WORK)/report/lampiran_sk_2027.pdf    the decree attachment to print and sign (and .xlsx)"
