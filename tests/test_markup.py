@@ -156,3 +156,38 @@ def test_a_cell_holding_a_nik_and_a_family_card_is_split(tmp_path: Path, setting
     assert rows["nik_raw"].tolist() == ["3503011205800001", "3503014503820002", "3503012007750003"]
     assert rows["kk"].tolist() == ["3503010101105001", "3503010101105002", "3503010101105003"]
     assert rows["address"].tolist() == ["Krajan"] * 3
+
+
+@pytest.mark.parametrize("numbering", [["1", "2", "3"], ["1.", "2.", "3."]])
+def test_a_person_written_over_two_rows_is_one_applicant(
+    tmp_path: Path, settings, numbering
+) -> None:
+    """Name and NIK on the first row, address and family card on the second, with a second
+    header row to match."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["DAFTAR USULAN DESA BESUKI KECAMATAN PANGGUL"])
+    sheet.append(["No", "Nama", "NIK", "Tanggal Lahir"])
+    sheet.append([None, "Alamat", "No. KK", None])
+    people = [
+        ("Budi Santoso", "3503011205800001", "12-05-1980", "Dsn Krajan", "3503010101105001"),
+        ("Siti Aminah", "3503014503820002", "05-03-1982", "Dsn Kulon", "3503010101105002"),
+        ("Joko Purnomo", "3503012007750003", "20-07-1975", "Dsn Wetan", "3503010101105003"),
+    ]
+    for number, (name, nik, born, address, kk) in zip(numbering, people, strict=True):
+        sheet.append([number, name, nik, born])
+        sheet.append([None, address, kk, None])
+    sheet.append(["Jumlah", None, 3, None])
+    (tmp_path / "PANGGUL").mkdir()
+    workbook.save(tmp_path / "PANGGUL" / "besuki.xlsx")
+    result = _ingest(tmp_path, settings)
+    rows = result.applicants
+    assert rows["name"].tolist() == [p[0] for p in people]
+    assert rows["nik_raw"].tolist() == [p[1] for p in people]
+    assert rows["address"].tolist() == [p[3] for p in people]
+    assert rows["kk"].tolist() == [p[4] for p in people]
+    assert rows["source_row"].tolist() == [4, 6, 8]
+    dropped = result.dropped
+    assert dropped["source_row"].tolist() == [3, 5, 7, 9, 10]  # every row accounted for

@@ -54,6 +54,7 @@ from bantuan_iuran.ingest.revisions import (
 )
 from bantuan_iuran.ingest.rows import Block, RowCall, name_text, read_table
 from bantuan_iuran.ingest.sources import NOT_A_LIST, SourceFile, find_source_files
+from bantuan_iuran.ingest.tworows import join_two_row_persons
 from bantuan_iuran.ingest.village import VillageMatch, identify_village
 from bantuan_iuran.nik import mask_numbers
 from bantuan_iuran.normalize import split_place_date, split_rt_rw
@@ -298,7 +299,7 @@ def ingest_file(
             "for the form as it was sent, with only the yellow columns filled in"
         )
         return [_failed(source, "", message)]
-    sheets = [split_labelled_cells(sheet) for sheet in sheets]
+    sheets = [join_two_row_persons(split_labelled_cells(sheet)) for sheet in sheets]
     results = [ingest_sheet(source, sheet, user_fields, overrides, not_lists) for sheet in sheets]
     if any(NOT_A_LIST in str(r.log["message"]) for r in results):
         return [_SheetResult(log=r.log) if r.log["status"] == "ok" else r for r in results]
