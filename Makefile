@@ -35,6 +35,8 @@ demo: $(STAMP)
 	@echo "  $(WORK)/report/eligible_2027.csv the people paid for, with their premium"
 	@echo "  $(WORK)/report/lampiran_sk_2027.pdf    the decree attachment to print and sign (and .xlsx)"
 	@echo "  $(WORK)/report/ringkasan_2027.xlsx     the summary per desa and kecamatan, with charts"
+	@echo
+	@echo "The command is in .venv/bin: run .venv/bin/bantuan --help (or . .venv/bin/activate first)."
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts

@@ -1,0 +1,622 @@
+"""The `bantuan` command: parse arguments, load config, call a stage, render, exit.
+
+Exit codes: 0 done; 1 done, but some input could not be used; 2 usage, configuration, input or
+file-system error; 3 an unexpected error (a bug: `--debug` shows where).
+Heavy libraries are imported inside the commands so that `bantuan --help` stays instant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from bantuan_iuran import __version__
+from bantuan_iuran.errors import BantuanError, ConfigError
+
+if TYPE_CHECKING:
+    from bantuan_iuran.pipeline import PendingWorkbooks
+    from bantuan_iuran.validate import Acceptance
+
+app = typer.Typer(
+    help="Verify village beneficiary lists for the BPJS Ketenagakerjaan premium subsidy.",
+    no_args_is_help=True,
+    add_completion=False,
+    # Locals hold names and NIKs: never show them in a traceback.
+    pretty_exceptions_show_locals=False,
+)
+
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+_DEBUG = [False]  # set by --debug before any command runs
+DEFAULT_CONFIG = Path("bantuan.toml")
+
+WorkdirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--workdir", "-w", help="Work folder for the stage tables and outputs. [default: work]"
+    ),
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config", "-c", help="Policy and run settings (TOML). Default: ./bantuan.toml if present."
+    ),
+]
+YearOption = Annotated[
+    int | None,
+    typer.Option("--year", "-y", min=2000, max=2100, help="Programme year. [default: from config]"),
+]
+DukcapilOption = Annotated[
+    Path | None, typer.Option("--dukcapil", "-d", help="Registry extract (CSV, XLSX or Parquet).")
+]
+EnrolledOption = Annotated[
+    Path | None,
+    typer.Option("--enrolled", "-e", help="BPJS Ketenagakerjaan enrolled list (CSV or XLSX)."),
+]
+MonthsOption = Annotated[
+    int | None, typer.Option("--months", min=1, max=12, help="Months paid. [default: from config]")
+]
+StartMonthOption = Annotated[
+    int | None,
+    typer.Option("--start-month", min=1, max=12, help="First month paid. [default: from config]"),
+]
+BudgetOption = Annotated[
+    int | None,
+    typer.Option(
+        "--budget",
+        parser=lambda text: _rupiah(text),
+        metavar="RUPIAH",
+        help="Budget for the year in whole rupiah: 2.100.000.000 or 2100000000.",
+    ),
+]
+
+
+def _rupiah(text: str) -> int:
+    from bantuan_iuran.config import parse_rupiah
+
+    try:
+        return parse_rupiah(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+AcceptOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--accept-suggestions",
+        metavar="DESA",
+        help="Accept the registry's suggested NIKs of this village (name or code; 'all' for "
+        "every village), recorded as the regency's correction. Repeat for more villages.",
+    ),
+]
+BasisOption = Annotated[
+    str,
+    typer.Option(
+        "--basis",
+        help="With --accept-suggestions: only suggestions whose basis contains this text "
+        "(e.g. 'nama + tanggal lahir').",
+    ),
+]
+AllowEmptyOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-empty",
+        help="Accept an empty enrolled list or registry (refused by default: every check would "
+        "pass against nobody).",
+    ),
+]
+DropVillagesOption = Annotated[
+    bool,
+    typer.Option(
+        "--drop-villages",
+        help="Take villages that are in this work folder's batch but not among the sources off "
+        "the list (refused without it).",
+    ),
+]
+PreviousOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--previous", help="Last year's participant list (CSV or XLSX with a NIK column)."
+    ),
+]
+
+
+class _Run:
+    """Settings and the [run] table of the config file, with command-line values on top."""
+
+    def __init__(self, config: Path | None, year: int | None = None) -> None:
+        from bantuan_iuran.config import load_settings, read_user_config
+
+        path = (
+            config if config is not None else (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
+        )
+        self.base = path.parent if path else Path(".")
+        self.table: dict[str, Any] = read_user_config(path).get("run", {}) if path else {}
+        chosen_year = year or self.table.get("year")
+        self.settings = load_settings(
+            path, {"programme": {"year": chosen_year}} if chosen_year else None
+        )
+        self._announced = False
+
+    def path(self, given: Path | None, key: str, default: str | None = None) -> Path | None:
+        """A path from the command line, else from [run] (relative to the config file)."""
+        if given is not None:
+            return given
+        if key in self.table:
+            return self.base / self.table[key]
+        return Path(default) if default else None
+
+    def settle_year(self, workdir: Path) -> None:
+        """The work folder's year when it has one (another year given is refused); else say
+        which year ages and premiums are for when nobody chose it (once a command)."""
+        from bantuan_iuran.batch import work_settings
+
+        self.settings = work_settings(workdir, self.settings)
+        programme = self.settings.programme
+        if programme.year_is_default and not self._announced:
+            from bantuan_iuran import render
+
+            render.info(
+                f"Programme year {programme.year} (the next calendar year; choose another with "
+                "--year or `year` under [programme])."
+            )
+            self._announced = True
+
+    def value(self, given: Any, key: str) -> Any:
+        return given if given is not None else self.table.get(key)
+
+    def sources(self, given: list[Path] | None) -> list[Path]:
+        if given:
+            return given
+        return [self.base / s for s in self.table.get("sources", [])]
+
+
+def _execute(config: Path | None, year: int | None, body: Callable[[_Run], int]) -> None:
+    """Load the settings, run a command's body, and turn its outcome into the exit code; a
+    BantuanError becomes one clear panel, never a traceback."""
+    try:
+        code = body(_Run(config, year))
+    except BantuanError as error:
+        raise _fail(error) from None
+    except OSError as error:  # disk full, read-only, permissions, a file where a folder should be
+        if _DEBUG[0]:
+            raise
+        raise _fail(_os_error(error)) from None
+    except (typer.Exit, typer.Abort, typer.TyperException):
+        raise
+    except Exception as error:  # a bug: one message, the traceback only with --debug
+        if _DEBUG[0]:
+            raise
+        raise _fail(
+            BantuanError(
+                f"Unexpected error ({type(error).__name__}): {error}",
+                hint="Run again with `bantuan --debug ...` and report what it shows.",
+            ),
+            EXIT_BUG,
+        ) from None
+    raise typer.Exit(code)
+
+
+def _os_error(error: OSError) -> BantuanError:
+    where = error.filename or "a file"
+    reason = error.strerror or str(error)
+    return BantuanError(
+        f"Cannot use {where}: {reason}.",
+        hint="Check the path, the free disk space and the permissions, then run again.",
+    )
+
+
+def _fail(error: BantuanError, code: int | None = None) -> typer.Exit:
+    from bantuan_iuran import render
+
+    render.error_panel(error.message, error.hint)
+    return typer.Exit(error.exit_code if code is None else code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"bantuan-iuran {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="On an error, show the Python traceback too.")
+    ] = False,
+) -> None:
+    """Ingest village lists, validate them against Dukcapil, and report the premium cost."""
+    _DEBUG[0] = debug
+
+
+def _ingest(
+    run: _Run,
+    sources: list[Path] | None,
+    workdir: Path,
+    drop_villages: bool = False,
+    references: tuple[Path | None, ...] = (),
+) -> int:
+    from bantuan_iuran import render
+    from bantuan_iuran.ingest import ANSWER_FORM, folder_summary, unread_files
+    from bantuan_iuran.pipeline import ingest_stage
+
+    paths = run.sources(sources)
+    if not paths:
+        raise ConfigError("No SOURCE folders or files given (nor `sources` under [run]).")
+    given = references or tuple(run.path(None, key) for key in ("dukcapil", "enrolled", "previous"))
+    bar = render.FileProgress("Reading village files")
+    with bar:
+        outcome = ingest_stage(
+            paths,
+            workdir,
+            run.settings,
+            on_start=bar.start,
+            on_file=lambda f: bar.advance(f.relative),
+            drop_villages=drop_villages,
+            references=[path for path in given if path is not None],
+        )
+    result = outcome.result
+    render.counts_table("Village files read, by folder", folder_summary(result.log))
+    render.info(
+        f"{len(result.applicants):,} applicant rows -> {workdir / 'ingested.parquet'} "
+        f"(file by file: {workdir / 'ingest_log.csv'})"
+    )
+    render.layouts_to_check(result.log)
+    for entry in result.log.itertuples():
+        where = f"{entry.file} [{entry.sheet}]" if entry.sheet else entry.file
+        if entry.status == "failed" and entry.layout_hint:
+            render.layout_hint(where, entry.message, entry.layout_hint)
+        elif entry.status == "failed":
+            render.warning(f"{where}: {entry.message}")
+        elif entry.status == "ok" and not entry.kode_desa and entry.format != ANSWER_FORM:
+            render.warning(f"{where}: {entry.message.split(';')[0]}")
+    render.revisions(result.replacements, result.possible_revisions)
+    if len(result.answers):
+        render.answers_summary(result.answers)
+    render.warnings(outcome.warnings)
+    render.text_table("Files not read, or read in part (exit code 1)", unread_files(result.log))
+    return EXIT_PARTIAL if result.failed_files else EXIT_OK
+
+
+def _acceptance(villages: list[str] | None, basis: str) -> Acceptance | None:
+    from bantuan_iuran.validate import Acceptance
+
+    if not villages:
+        if basis:
+            raise ConfigError("--basis goes with --accept-suggestions (which villages?)")
+        return None
+    return Acceptance(tuple(villages), basis)
+
+
+def _validate(
+    run: _Run,
+    workdir: Path,
+    dukcapil: Path | None,
+    enrolled: Path | None,
+    allow_empty: bool = False,
+    workbooks_in_background: bool = False,
+    accept: Acceptance | None = None,
+) -> PendingWorkbooks:
+    """Validates and renders; the village workbooks may still be being written (see
+    pipeline.validate_stage): wait on what this returns."""
+    from bantuan_iuran import render
+    from bantuan_iuran.pipeline import validate_stage
+    from bantuan_iuran.validate import kecamatan_counts, reason_counts
+
+    run.settle_year(workdir)
+    registry = run.path(dukcapil, "dukcapil")
+    if registry is None:
+        raise ConfigError("Give the registry extract with --dukcapil (or `dukcapil` under [run]).")
+    enrolled_list = run.path(enrolled, "enrolled")
+    if enrolled_list is None:
+        render.warning("No --enrolled list given: ALREADY_ENROLLED is not checked.")
+    with render.status("Validating against the registry"):
+        outputs = validate_stage(
+            workdir,
+            registry,
+            enrolled_list,
+            run.settings,
+            allow_empty=bool(run.value(allow_empty or None, "allow_empty")),
+            workbooks_in_background=workbooks_in_background,
+            accept=accept,
+        )
+    render.warnings(outputs.warnings)
+    if accept is not None:
+        render.info(
+            f"Accepted {outputs.accepted:,} suggested NIK(s) ({', '.join(accept.villages)}; "
+            f"{accept.source}): checked again, recorded in each row and in manifest.json."
+        )
+    if outputs.removed:
+        render.info(
+            f"Removed {len(outputs.removed)} correction workbook(s) of villages with nothing left "
+            f"to fix (first: {outputs.removed[0].name})."
+        )
+    render.counts_table("Rows per kecamatan", kecamatan_counts(outputs.validated))
+    render.counts_table("Reasons", reason_counts(outputs.validated), total=False)
+    if outputs.progress is not None:
+        render.counts_table(
+            f"Round {outputs.round}: what changed since round {outputs.round - 1}, per village "
+            f"(row by row: perubahan_{outputs.round}.csv)",
+            render.progress_columns(outputs.progress),
+        )
+    counts = outputs.validated["status"].value_counts()
+    render.info(
+        f"{len(outputs.validated):,} rows: {counts.get('eligible', 0):,} eligible, "
+        f"{counts.get('needs_fix', 0):,} need a fix, {counts.get('ineligible', 0):,} ineligible "
+        f"-> {workdir / 'validated.csv'}; {len(outputs.workbooks)} village correction workbooks "
+        f"in {workdir / 'perbaikan'}"
+    )
+    return outputs.pending
+
+
+def _report(run: _Run, workdir: Path, months, start_month, budget, previous) -> int:
+    from bantuan_iuran import render
+    from bantuan_iuran.pipeline import ReportOptions, report_stage
+
+    run.settle_year(workdir)
+    options = ReportOptions(
+        year=run.settings.programme.year,
+        months=run.value(months, "months"),
+        start_month=run.value(start_month, "start_month"),
+        budget=run.value(budget, "budget"),
+        previous=run.path(previous, "previous"),
+    )
+    outcome = report_stage(workdir, options, run.settings)
+    render.warnings(outcome.warnings)
+    render.report_totals(outcome.report)
+    year = options.year
+    render.info(
+        f"Decree attachment to sign -> {workdir / 'report' / f'lampiran_sk_{year}.pdf'} "
+        f"(and .xlsx); lists and summaries -> {workdir / 'report'}"
+    )
+    return EXIT_OK
+
+
+def _hold(folder: Path, command: str):
+    from bantuan_iuran.worklock import hold_workdir
+
+    return hold_workdir(folder, command)
+
+
+def _workdir(run: _Run, given: Path | None) -> Path:
+    return run.path(given, "workdir", "work") or Path("work")
+
+
+@app.command()
+def ingest(
+    sources: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Folders (searched recursively) or files of village lists."),
+    ] = None,
+    workdir: WorkdirOption = None,
+    drop_villages: DropVillagesOption = False,
+    config: ConfigOption = None,
+) -> None:
+    """Read every village file into one table, with the provenance of every row."""
+
+    def body(run: _Run) -> int:
+        folder = _workdir(run, workdir)
+        with _hold(folder, "ingest"):
+            return _ingest(run, sources, folder, drop_villages)
+
+    _execute(config, None, body)
+
+
+@app.command()
+def validate(
+    workdir: WorkdirOption = None,
+    dukcapil: DukcapilOption = None,
+    enrolled: EnrolledOption = None,
+    allow_empty: AllowEmptyOption = False,
+    accept: AcceptOption = None,
+    basis: BasisOption = "",
+    year: YearOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Check every ingested row against the registry; write statuses, reasons and suggestions."""
+
+    def body(run: _Run) -> int:
+        folder = _workdir(run, workdir)
+        with _hold(folder, "validate"):
+            _validate(
+                run, folder, dukcapil, enrolled, allow_empty, accept=_acceptance(accept, basis)
+            )
+        return EXIT_OK
+
+    _execute(config, year, body)
+
+
+@app.command()
+def report(
+    workdir: WorkdirOption = None,
+    year: YearOption = None,
+    months: MonthsOption = None,
+    start_month: StartMonthOption = None,
+    budget: BudgetOption = None,
+    previous: PreviousOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Write the eligible list, the decree attachment and the summary, with the year's cost."""
+
+    def body(run: _Run) -> int:
+        folder = _workdir(run, workdir)
+        with _hold(folder, "report"):
+            return _report(run, folder, months, start_month, budget, previous)
+
+    _execute(config, year, body)
+
+
+@app.command("run")
+def run_all(
+    sources: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Folders or files of village lists. [default: `sources` in config]"),
+    ] = None,
+    dukcapil: DukcapilOption = None,
+    year: YearOption = None,
+    enrolled: EnrolledOption = None,
+    allow_empty: AllowEmptyOption = False,
+    accept: AcceptOption = None,
+    basis: BasisOption = "",
+    workdir: WorkdirOption = None,
+    months: MonthsOption = None,
+    start_month: StartMonthOption = None,
+    budget: BudgetOption = None,
+    previous: PreviousOption = None,
+    drop_villages: DropVillagesOption = False,
+    config: ConfigOption = None,
+) -> None:
+    """Ingest, validate and report in one go: the scheduled job before budget submission."""
+
+    def chain(run: _Run) -> int:
+        folder = _workdir(run, workdir)
+        with _hold(folder, "run"):
+            return steps(run, folder)
+
+    def steps(run: _Run, folder: Path) -> int:
+        references = tuple(run.path(given, key) for given, key in (
+            (dukcapil, "dukcapil"), (enrolled, "enrolled"), (previous, "previous")))  # fmt: skip
+        ingested = _ingest(run, sources, folder, drop_villages, references)
+        # The village workbooks are written by helper processes while the report stage works.
+        workbooks = _validate(
+            run, folder, dukcapil, enrolled, allow_empty, workbooks_in_background=True,
+            accept=_acceptance(accept, basis),
+        )  # fmt: skip
+        try:
+            _report(run, folder, months, start_month, budget, previous)
+        except KeyboardInterrupt:
+            workbooks.stop()
+            raise
+        finally:
+            workbooks.wait()  # after an error in the report: the village workbooks still count
+        return ingested
+
+    _execute(config, year, chain)
+
+
+@app.command()
+def purge(
+    workdir: WorkdirOption = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    ledger: Annotated[
+        bool,
+        typer.Option("--ledger", help="Delete the ledger of decisions too (kept by default)."),
+    ] = False,
+    config: ConfigOption = None,
+) -> None:
+    """After the decree is signed: delete the intermediate tables holding personal data, keep
+    the final lists (report/), the logs, the manifest and the ledger (unless --ledger)."""
+    from bantuan_iuran import render
+    from bantuan_iuran.pipeline import INTERMEDIATE
+    from bantuan_iuran.pipeline import purge as purge_workdir
+
+    def remove(run: _Run) -> int:
+        folder = _workdir(run, workdir)
+        if not yes:
+            names = [*INTERMEDIATE, *(["ledger.sqlite"] if ledger else [])]
+            typer.confirm(f"Delete {', '.join(names)} from {folder}?", abort=True, err=True)
+        with _hold(folder, "purge"):
+            removed = purge_workdir(folder, ledger)
+        render.info(f"Removed {', '.join(removed) or 'nothing'} from {folder}; report/ kept.")
+        return EXIT_OK
+
+    _execute(config, None, remove)
+
+
+@app.command()
+def history(
+    what: Annotated[
+        str,
+        typer.Argument(
+            help="A village (name or code), a file (or part of its name), FILE:ROW, or a row id. "
+            "[default: everything]"
+        ),
+    ] = "",
+    workdir: WorkdirOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Show the decisions recorded in the work folder's ledger (NIKs masked)."""
+    from bantuan_iuran import render
+    from bantuan_iuran.pipeline import decision_history
+
+    def show(run: _Run) -> int:
+        folder = _workdir(run, workdir)
+        table = decision_history(folder, what)
+        title = f"Decisions in {folder / 'ledger.sqlite'}" + (f" about {what!r}" if what else "")
+        render.decisions_table(title, table)
+        render.info(f"{len(table):,} decision(s).")
+        return EXIT_OK
+
+    _execute(config, None, show)
+
+
+@app.command()
+def config() -> None:
+    """Print the default configuration, with comments: a start for your own bantuan.toml."""
+    from bantuan_iuran.config import default_config_text
+
+    typer.echo(default_config_text())
+
+
+@app.command()
+def sample(
+    outdir: Annotated[Path, typer.Argument(help="Folder to write the synthetic batch into.")],
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same batch.")] = 2025,
+    villages: Annotated[int, typer.Option(min=1, max=157, help="Villages in the batch.")] = 10,
+    applicants: Annotated[int, typer.Option(min=1, help="Applicant rows in total.")] = 1000,
+    registry: Annotated[int, typer.Option(min=100, help="People in the registry extract.")] = 20000,
+    enrolled: Annotated[
+        int | None, typer.Option(min=0, help="People on the enrolled list (default a quarter).")
+    ] = None,
+    year: Annotated[int, typer.Option(help="Programme year the ages are planted for.")] = 2027,
+    answers_to: Annotated[
+        Path | None,
+        typer.Option(
+            help="Instead: the villages' answers to this work folder's correction forms "
+            "(a round-1 run of the batch given with --batch), as a round-2 folder.",
+        ),
+    ] = None,
+    batch: Annotated[
+        Path | None, typer.Option(help="With --answers-to: the sample batch of round 1.")
+    ] = None,
+) -> None:
+    """Write a synthetic batch: village files, registry extract, enrolled list and the truth;
+    or, with --answers-to, the villages' side of the next round."""
+    from bantuan_iuran import render
+    from bantuan_iuran.sample import generate_sample
+
+    if answers_to is not None:
+        from bantuan_iuran.sample.answers import answer_round
+
+        if batch is None:
+            raise typer.BadParameter("--answers-to needs --batch (the round-1 sample folder)")
+        summary = answer_round(batch, answers_to, outdir, seed)
+        render.info(
+            f"{summary.forms} correction forms: {summary.answered_rows} rows answered; "
+            f"{summary.silent_village} did not answer; {summary.revised_file} is a revised "
+            f"list -> {outdir}"
+        )
+        return
+
+    bar = render.FileProgress("Writing village files")
+    with bar:
+        bar.start(villages)
+        summary = generate_sample(
+            outdir, seed, villages, applicants, registry, enrolled, year, on_village=bar.advance
+        )
+    render.info(
+        f"{summary.files} village files with {summary.applicants:,} applicant rows, a registry of "
+        f"{summary.registry:,} people and {summary.enrolled:,} enrolled -> {outdir}"
+    )
+
+
+def main() -> None:
+    from bantuan_iuran.processes import batch_collector
+
+    batch_collector()
+    app()

@@ -1,0 +1,46 @@
+"""The one font everything printed is measured and drawn with: Bitstream Vera, which reportlab
+ships, so that column widths fit the text and the PDF embeds its font on every machine. Vera
+is as wide as DejaVu Sans (a spreadsheet's usual fallback) and wider than Calibri or Arial:
+a width that fits Vera fits what a spreadsheet program prints with."""
+
+from __future__ import annotations
+
+from functools import cache, lru_cache
+from pathlib import Path
+
+REGULAR, BOLD = "Vera", "VeraBd"
+
+
+@cache
+def registered() -> tuple[str, str]:
+    """Registers the fonts with reportlab once per process and returns their names."""
+    import reportlab
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    folder = Path(reportlab.__file__).parent / "fonts"
+    for name in (REGULAR, BOLD):
+        pdfmetrics.registerFont(TTFont(name, str(folder / f"{name}.ttf")))
+    return REGULAR, BOLD
+
+
+@lru_cache(maxsize=1 << 16)  # places, dates, RT/RW and amounts repeat down a list
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """The width of `text` in points at `size` points: what a value needs to fit on one line.
+
+    >>> round(text_width("3503010101900001", 10))
+    102
+    """
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    regular, bold_name = registered()
+    return stringWidth(text, bold_name if bold else regular, size)
+
+
+def running_text_width(text: str, size: float, bold: bool = False) -> float:
+    """The width of `text` in Helvetica (Arial's metrics, a little wider than Calibri's and
+    narrower than Vera's): for counting the lines a long wrapped text takes, where Vera would
+    make every row half as tall again as it prints."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return stringWidth(text, "Helvetica-Bold" if bold else "Helvetica", size)

@@ -1,0 +1,185 @@
+"""The work folder's ledger (ledger.sqlite): every decision that shapes who is paid, recorded
+once with where it came from, kept across runs.
+
+A decision is an answer to one field of one row (from a returned form, with its file, sheet,
+row, cell, the round it answers and when it was received), a withdrawal, a suggestion the
+analyst accepted, a new applicant written under a form's table, a list that replaces another,
+or a village dropped from the batch. The work folder's facts (programme year, batch, round)
+and the batch's villages and sources sit beside them. Each stage writes in one transaction
+(`Ledger.stage`), so a crash leaves the last good state; rows are never updated, only added,
+and a later receipt supersedes an earlier one when the decisions are applied (decisions.py).
+SQLite from the standard library: one file, transactions, no server, nothing to install.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from bantuan_iuran.manifest import now
+
+LEDGER = "ledger.sqlite"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS facts (
+    key TEXT PRIMARY KEY, value TEXT NOT NULL, source TEXT NOT NULL, recorded TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS decisions (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL, row_key TEXT NOT NULL, kode_desa TEXT NOT NULL,
+    field TEXT NOT NULL, value TEXT NOT NULL, how TEXT NOT NULL,
+    file TEXT NOT NULL, sheet TEXT NOT NULL, row INTEGER NOT NULL, cell TEXT NOT NULL,
+    receipt TEXT NOT NULL, received TEXT NOT NULL, round INTEGER NOT NULL,
+    recorded TEXT NOT NULL,
+    UNIQUE (kind, row_key, field, value, receipt, sheet, row));
+CREATE TABLE IF NOT EXISTS villages (
+    kode_desa TEXT PRIMARY KEY, first_file TEXT NOT NULL, recorded TEXT NOT NULL,
+    dropped TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS sources (
+    file TEXT NOT NULL, sha256 TEXT NOT NULL, recorded TEXT NOT NULL,
+    PRIMARY KEY (file, sha256));
+"""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One decision as recorded; `row_key` is the digest of the row as the village sent it
+    (corrections.row_digest), so it ties to the row wherever the row now sits."""
+
+    kind: str  # answer | acceptance | new_row | revision | drop_village
+    row_key: str
+    kode_desa: str
+    field: str  # nik, name, birth_date, action, note; 'row' for new rows; 'file' for revisions
+    value: str
+    how: str  # in words: 'kolom NIK yang benar', 'diketik di atas NIK dari desa', ...
+    file: str
+    sheet: str
+    row: int
+    cell: str
+    receipt: str  # SHA-256 of the file it came from ('' for the analyst's own decisions)
+    received: str  # ISO time the file was received (its modification time, or as stated)
+    round: int
+
+    @property
+    def source(self) -> str:
+        where = f"{self.file} {self.sheet} baris {self.row}".strip()
+        return f"{where} (putaran {self.round})"
+
+
+DECISION_COLUMNS = [f.name for f in fields(Decision)]
+
+
+class Ledger:
+    """The ledger of one work folder, opened for a stage."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+
+    def fact(self, key: str) -> str | None:
+        found = self.connection.execute("SELECT value FROM facts WHERE key = ?", (key,)).fetchone()
+        return found[0] if found else None
+
+    def set_fact(self, key: str, value: str, source: str) -> None:
+        self.connection.execute(
+            "INSERT INTO facts VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+            "value = excluded.value, source = excluded.source, recorded = excluded.recorded",
+            (key, value, source, now()),
+        )
+
+    def record(self, decisions: Iterable[Decision]) -> int:
+        """Adds the decisions not recorded yet; returns how many were new."""
+        before, stamp = self.connection.total_changes, now()
+        self.connection.executemany(
+            f"INSERT OR IGNORE INTO decisions ({', '.join(DECISION_COLUMNS)}, recorded) "
+            f"VALUES ({', '.join('?' * len(DECISION_COLUMNS))}, ?)",
+            [(*(getattr(d, name) for name in DECISION_COLUMNS), stamp) for d in decisions],
+        )
+        return self.connection.total_changes - before
+
+    def decisions(self) -> list[Decision]:
+        """Every decision, in the order they were recorded."""
+        return [decision for decision, _ in self.history()]
+
+    def history(self) -> list[tuple[Decision, str]]:
+        """Every decision with when it was recorded, in that order."""
+        rows = self.connection.execute(
+            f"SELECT {', '.join(DECISION_COLUMNS)}, recorded FROM decisions ORDER BY id"
+        )
+        return [(Decision(*row[:-1]), row[-1]) for row in rows]
+
+    def villages(self) -> dict[str, str]:
+        """The batch's villages still in it: code -> the file it first came in."""
+        rows = self.connection.execute(
+            "SELECT kode_desa, first_file FROM villages WHERE dropped = '' ORDER BY kode_desa"
+        )
+        return dict(rows.fetchall())
+
+    def add_villages(self, first_files: dict[str, str]) -> None:
+        self.connection.executemany(
+            "INSERT INTO villages (kode_desa, first_file, recorded) VALUES (?, ?, ?) "
+            "ON CONFLICT (kode_desa) DO UPDATE SET dropped = ''",
+            [(kode, file, now()) for kode, file in sorted(first_files.items())],
+        )
+
+    def drop_villages(self, codes: Iterable[str]) -> None:
+        stamp = now()
+        self.connection.executemany(
+            "UPDATE villages SET dropped = ? WHERE kode_desa = ?", [(stamp, c) for c in codes]
+        )
+
+    def known_source(self, file: str) -> list[str]:
+        """The SHA-256 digests a source path had in earlier runs."""
+        rows = self.connection.execute("SELECT sha256 FROM sources WHERE file = ?", (file,))
+        return [row[0] for row in rows]
+
+    def add_sources(self, digests: dict[str, str]) -> None:
+        self.connection.executemany(
+            "INSERT OR IGNORE INTO sources VALUES (?, ?, ?)",
+            [(file, sha, now()) for file, sha in sorted(digests.items())],
+        )
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA journal_mode = DELETE")
+    connection.executescript(_SCHEMA)
+    return connection
+
+
+@contextmanager
+def ledger_stage(workdir: Path) -> Iterator[Ledger]:
+    """The ledger in one transaction: committed when the stage ends well, rolled back when it
+    fails, so the ledger is always at the last good stage."""
+    from bantuan_iuran.atomic import ensure_private_dir
+
+    ensure_private_dir(workdir)
+    path = workdir / LEDGER
+    created = not path.exists()
+    connection = _connect(path)
+    if created:
+        path.chmod(0o600)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        yield Ledger(connection)
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    finally:
+        connection.close()
+
+
+@contextmanager
+def reading_ledger(workdir: Path) -> Iterator[Ledger | None]:
+    """The ledger for reading only (None when the folder has none yet)."""
+    path = workdir / LEDGER
+    if not path.exists():
+        yield None
+        return
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        yield Ledger(connection)
+    finally:
+        connection.close()

@@ -1,0 +1,213 @@
+"""Everything the console shows: rich tables, panels and progress bars. No NIK is ever printed
+in full here: callers pass masked text."""
+
+from __future__ import annotations
+
+from numbers import Integral
+
+import pandas as pd
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bantuan_iuran.money import rupiah, thousands
+from bantuan_iuran.nik import mask_numbers
+
+console = Console(stderr=False, highlight=False)
+errors = Console(stderr=True, highlight=False)
+
+
+class FileProgress:
+    """A bar over files whose count is known only once the folders are searched."""
+
+    def __init__(self, description: str) -> None:
+        self._progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[item]}", style="dim"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self._task = self._progress.add_task(description, total=None, item="")
+
+    def __enter__(self) -> FileProgress:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.stop()
+
+    def start(self, total: int) -> None:
+        self._progress.update(self._task, total=total)
+
+    def advance(self, label: str = "") -> None:
+        self._progress.update(self._task, advance=1, item=escape(mask_numbers(label)[-50:]))
+
+
+def status(message: str):
+    """A spinner for work with no countable steps."""
+    return console.status(message)
+
+
+def error_panel(message: str, hint: str = "") -> None:
+    body = escape(mask_numbers(message))
+    if hint:
+        body += f"\n\n[dim]{escape(mask_numbers(hint))}[/dim]"
+    errors.print(Panel(body, title="Error", border_style="red", expand=False))
+
+
+def warning(message: str) -> None:
+    errors.print(f"[yellow]Warning:[/yellow] {escape(mask_numbers(message))}")
+
+
+def warnings(messages: list[str]) -> None:
+    for message in messages:
+        warning(message)
+
+
+def info(message: str) -> None:
+    console.print(escape(mask_numbers(message)))
+
+
+def layouts_to_check(log: pd.DataFrame) -> None:
+    """The sheets read with a NIK or name column no header named (or one its cells contradict):
+    what was read, so the analyst can check them at a glance."""
+    doubtful = log[log["by_content"]]
+    if doubtful.empty:
+        return
+    table = Table(title="Sheets read by their content: check the columns", title_justify="left")
+    for column in ("file", "sheet", "header row", "columns read"):
+        table.add_column(column, overflow="fold")
+    for entry in doubtful.itertuples():
+        header = str(entry.header_row) if entry.header_row else "none"
+        cells = (entry.file, entry.sheet, header, entry.columns)
+        table.add_row(*(escape(mask_numbers(str(c))) for c in cells))
+    console.print(table)
+
+
+def layout_hint(where: str, message: str, hint: str) -> None:
+    """A sheet that could not be read: why, and the bantuan.toml lines that would read it."""
+    body = (
+        f"{escape(mask_numbers(message))}\n\nTo read it, add to bantuan.toml (check the letters):"
+    )
+    body += f"\n\n{escape(mask_numbers(hint))}"
+    errors.print(
+        Panel(body, title=escape(mask_numbers(where)), border_style="yellow", expand=False)
+    )
+
+
+def counts_table(title: str, counts: pd.DataFrame, total: bool = True) -> None:
+    """A frame of labels and integer counts as a table, numbers right-aligned, with a total."""
+    table = Table(title=title)
+    numeric = [pd.api.types.is_integer_dtype(counts[c]) for c in counts.columns]
+    for column, is_number in zip(counts.columns, numeric, strict=True):
+        table.add_column(str(column), justify="right" if is_number else "left")
+    for row in counts.itertuples(index=False):
+        table.add_row(
+            *(f"{v:,}" if isinstance(v, Integral) else escape(mask_numbers(str(v))) for v in row)
+        )
+    if total and len(counts) > 1:
+        table.add_section()
+        table.add_row(
+            *(
+                f"{int(counts[c].sum()):,}" if is_number else ("total" if i == 0 else "")
+                for i, (c, is_number) in enumerate(zip(counts.columns, numeric, strict=True))
+            ),
+            style="bold",
+        )
+    console.print(table)
+
+
+def report_totals(report) -> None:
+    """The year's totals, with the formula they come from."""
+    table = Table(title=f"Premium {report.year}", show_header=False)
+    table.add_column("item")
+    table.add_column("value", justify="right")
+    monthly = report.flat_monthly
+    per_month = rupiah(monthly) if monthly is not None else "varies by month"
+    table.add_row("Eligible people", thousands(report.eligible_count))
+    table.add_row("Months paid", str(report.months))
+    table.add_row("Premium a person a month", per_month)
+    table.add_row("Premium a person for the year", rupiah(report.per_person))
+    if report.budget is not None:
+        table.add_row("Budget", rupiah(report.budget))
+        table.add_row("Waiting list (budget too small)", thousands(len(report.waiting)))
+    table.add_section()
+    people = len(report.selected)
+    formula = (
+        f"{thousands(people)} people x {report.months} months x {per_month} = "
+        f"{rupiah(report.total)}"
+        if monthly is not None
+        else f"{thousands(people)} people x {rupiah(report.per_person)} a year = "
+        f"{rupiah(report.total)}"
+    )
+    table.add_row("[bold]Total for the year[/bold]", f"[bold]{rupiah(report.total)}[/bold]")
+    console.print(table)
+    console.print(f"[bold]{formula}[/bold]", soft_wrap=True)
+    if report.budget is not None and len(report.waiting):
+        console.print(
+            f"The budget of {rupiah(report.budget)} covers {thousands(people)} of the "
+            f"{thousands(report.eligible_count)} eligible people; {thousands(len(report.waiting))} "
+            "are on the "
+            f"waiting list (cadangan_{report.year}.csv), in priority order.",
+            soft_wrap=True,
+        )
+
+
+def answers_summary(answers: pd.DataFrame) -> None:
+    """What became of every answer the ledger holds and every row of the forms sent back, as
+    a table by outcome and field."""
+    named = answers.assign(field=answers["field"].replace("", "(row)"))
+    counts = pd.crosstab(named["outcome"], named["field"]).reset_index()
+    counts = counts.astype({c: "int64" for c in counts.columns if c != "outcome"})
+    files = answers.loc[answers["file"] != "", "file"].nunique()
+    counts_table(f"Answers from the villages ({files} files; line by line: answers.csv)", counts)
+
+
+def decisions_table(title: str, decisions: pd.DataFrame) -> None:
+    """The ledger's decisions, NIKs masked; values and times kept whole on one line."""
+    text_table(title, decisions, whole=("received", "value", "kind", "field"))
+
+
+def text_table(title: str, frame: pd.DataFrame, whole: tuple[str, ...] = ()) -> None:
+    """A frame of text as a table (NIKs masked), nothing when it is empty; the `whole`
+    columns are never wrapped."""
+    if frame.empty:
+        return
+    table = Table(title=title, title_justify="left")
+    for column in frame.columns:
+        table.add_column(column, no_wrap=column in whole, overflow="fold")
+    for row in frame.itertuples(index=False):
+        table.add_row(*(escape(mask_numbers(str(value))) for value in row))
+    console.print(table)
+
+
+def revisions(replacements, possible) -> None:
+    """Which lists replaced which, and the pairs that only look like versions."""
+    for r in replacements:
+        village = f" of village {r.kode_desa}" if r.kode_desa else ""
+        info(f"{r.old}: its rows{village} are replaced by {r.new} ({r.why}).")
+    for p in possible:
+        warning(
+            f"{p.first} and {p.second} may be two versions of one village's list ({p.why}); "
+            f"both are read. If the second replaces the first, add to the config:\n{p.rule}"
+        )
+
+
+_PROGRESS_HEADERS = {"answered": "answered", "fixed": "fixed", "still_to_fix": "to fix",
+                     "newly_wrong": "new wrong", "withdrawn": "withdrawn", "new": "new rows",
+                     "gone": "gone", "unchanged": "same"}  # fmt: skip
+
+
+def progress_columns(progress: pd.DataFrame) -> pd.DataFrame:
+    """The per-village progress as the console shows it: narrow enough for 80 columns."""
+    twice = progress["desa"].duplicated(keep=False)  # one name in two kecamatan
+    desa = progress["desa"].where(~twice, progress["desa"] + " (" + progress["kecamatan"] + ")")
+    shown = progress.drop(columns="kecamatan").assign(
+        desa=desa, answered=progress["answered"].map({True: "yes", False: "no"})
+    )
+    return shown.rename(columns=_PROGRESS_HEADERS)

@@ -1,0 +1,166 @@
+"""The report stage as the command line runs it: cost the eligible people in the work
+folder's year and write the decree attachment, the lists and the summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from bantuan_iuran.atomic import ensure_private_dir
+from bantuan_iuran.batch import (
+    keep_references,
+    work_settings,
+)
+from bantuan_iuran.config import Settings
+from bantuan_iuran.errors import InputError
+from bantuan_iuran.ledger import ledger_stage
+from bantuan_iuran.manifest import (
+    read_manifest,
+    sha256_of,
+)
+from bantuan_iuran.processes import Shared
+from bantuan_iuran.schemas import ValidatedRows
+
+if TYPE_CHECKING:
+    pass
+from bantuan_iuran.stages.common import (
+    INGESTED,
+    REPORT,
+    ROUNDS,
+    VALIDATED,
+    StageOutcome,
+    stale_warnings,
+    start_stage,
+)
+from bantuan_iuran.workdir import read_table, write_csv
+
+
+def _history(workdir: Path) -> pd.DataFrame | None:
+    """Per village and round, rows by status, from every round kept (None before round 2)."""
+    from bantuan_iuran.rounds import history
+
+    kept = {
+        int(p.stem.removeprefix("round_")): p for p in (workdir / ROUNDS).glob("round_*.parquet")
+    }
+    if len(kept) < 2:
+        return None
+    return history({number: pd.read_parquet(path) for number, path in kept.items()})
+
+
+def _check_year(workdir: Path, year: int) -> None:
+    """Ages and enrolment were judged for the year validation ran with: a report for another
+    year would pay for people judged for the wrong one."""
+    validate = read_manifest(workdir).get("stages", {}).get("validate", {})
+    validated_for = validate.get("config", {}).get("programme", {}).get("year")
+    if validated_for is not None and int(validated_for) != year:
+        raise InputError(
+            f"The rows were validated for {validated_for} (ages on 1 January {validated_for}) "
+            f"but the report is for {year}.",
+            hint=f"Run `bantuan validate --year {year}` first, or report for {validated_for}.",
+        )
+
+
+@dataclass
+class ReportOptions:
+    year: int
+    months: int | None = None
+    start_month: int | None = None
+    budget: int | None = None
+    previous: Path | None = None
+    regency: str = "Trenggalek"
+
+
+@dataclass
+class ReportOutcome(StageOutcome):
+    report: object = None
+
+
+def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> ReportOutcome:
+    from bantuan_iuran.registry import read_nik_list
+    from bantuan_iuran.report.decree import decree_document, write_decree_workbook
+    from bantuan_iuran.report.pdf import write_decree_pdf_job
+    from bantuan_iuran.report.tables import run_report
+    from bantuan_iuran.report.workbooks import (
+        kecamatan_totals,
+        write_people_workbook,
+        write_summary_workbook,
+    )
+
+    validated = read_table(workdir / VALIDATED, "validate", ValidatedRows)
+    # Ingested again since validation? Then the validated rows are an older batch.
+    stale = stale_warnings(workdir, "validate", [INGESTED, VALIDATED], "validate")
+    outcome = ReportOutcome(warnings=stale)
+    settings = work_settings(workdir, settings)
+    _check_year(workdir, options.year)
+    record = start_stage(workdir, "report", settings, writes_in=[REPORT])
+    if options.previous and options.previous.is_file():
+        with ledger_stage(workdir) as ledger:
+            keep_references(ledger, [sha256_of(options.previous)])
+    record.read(workdir / VALIDATED, VALIDATED)
+    previous = None
+    if options.previous:
+        previous, previous_warnings = read_nik_list(
+            options.previous, settings, "previous year's list"
+        )
+        outcome.warnings.extend(previous_warnings)
+        record.read(options.previous)
+    report = run_report(
+        validated,
+        settings,
+        options.year,
+        options.months,
+        options.start_month,
+        options.budget,
+        previous,
+    )
+    out = ensure_private_dir(workdir / REPORT)
+    year = options.year
+    write_csv(eligible_list(report.selected, report.has_previous), out / f"eligible_{year}.csv")
+    decree = decree_document(report, options.regency, settings.decree)
+    pdf = Shared(write_decree_pdf_job, [(decree, out / f"lampiran_sk_{year}.pdf")], None, True)
+    write_decree_workbook(decree, out / f"lampiran_sk_{year}.xlsx")
+    write_summary_workbook(report, out / f"ringkasan_{year}.xlsx", _history(workdir))
+    write_csv(report.villages, out / f"ringkasan_{year}.csv")
+    write_csv(kecamatan_totals(report.villages), out / f"ringkasan_kecamatan_{year}.csv")
+    waiting = (out / f"cadangan_{year}.csv", out / f"cadangan_{year}.xlsx")
+    if options.budget is None:
+        for stale in waiting:
+            stale.unlink(missing_ok=True)
+    else:
+        write_csv(eligible_list(report.waiting, report.has_previous), waiting[0])
+        title = f"DAFTAR CADANGAN (MENUNGGU ANGGARAN) TAHUN {year}"
+        write_people_workbook(report.waiting, waiting[1], title)
+    pdf.results()
+    for path in sorted(out.glob(f"*_{year}.*")):
+        record.wrote(path, workdir)
+    record.rows = {
+        "validated": len(validated),
+        "eligible": report.eligible_count,
+        "selected": len(report.selected),
+        "waiting": len(report.waiting),
+        "months": report.months,
+        "premium_per_person": report.per_person,
+        "premium_total": report.total,
+    }
+    record.finish(workdir)
+    outcome.report = report
+    return outcome
+
+
+ELIGIBLE_COLUMNS = [
+    "nik", "name", "name_sent", "birth_place", "birth_date", "sex", "address", "rt", "rw",
+    "kode_desa", "desa", "kecamatan", "months", "premium_monthly", "premium_total", "priority",
+    "source_file", "source_sheet", "source_row",
+]  # fmt: skip
+
+
+def eligible_list(people: pd.DataFrame, with_continuing: bool) -> pd.DataFrame:
+    """The people columns of a list; `continuing` as true/false when last year's list was given."""
+    if not with_continuing:
+        return people[ELIGIBLE_COLUMNS]
+    return people[ELIGIBLE_COLUMNS].assign(
+        continuing=people["continuing"].map({True: "true", False: "false"})
+    )
