@@ -248,3 +248,30 @@ def test_basis_without_accepting_suggestions_is_a_usage_error(tmp_path: Path) ->
     result = runner.invoke(app, ["validate", "-w", str(tmp_path), "--basis", "nama"])
     assert result.exit_code == 2
     assert "--accept-suggestions" in screen_text(result.output)
+
+
+def test_messages_a_newcomer_meets_name_what_to_do(tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    assert (
+        runner.invoke(app, ["ingest", str(SAMPLE / "desa" / "PULE"), "-w", str(work)]).exit_code
+        == 0
+    )
+    validate = ["validate", "-w", str(work)]
+    swapped = runner.invoke(
+        app,
+        [*validate, "-d", str(SAMPLE / "peserta_aktif.csv"), "-e", str(SAMPLE / "dukcapil.csv")],
+    )
+    assert swapped.exit_code == 2 and "--dukcapil and --enrolled swapped" in screen_text(
+        swapped.output
+    )
+    folder = runner.invoke(app, [*validate, "-d", str(SAMPLE)])
+    assert folder.exit_code == 2 and "is a folder" in screen_text(folder.output)
+    mistyped = runner.invoke(app, ["report", "-w", str(tmp_path / "wrok")])
+    assert mistyped.exit_code == 2 and "There is no work folder" in screen_text(mistyped.output)
+    assert not (tmp_path / "wrok").exists()
+    assert runner.invoke(app, [*validate, "-d", str(SAMPLE / "dukcapil.parquet")]).exit_code == 0
+    config = tmp_path / "bantuan.toml"
+    config.write_text('[run]\nbudget = "2.100.000.000"\n', "utf-8")
+    report = runner.invoke(app, ["report", "-w", str(work), "--config", str(config)])
+    assert report.exit_code == 0
+    assert "rows still need a fix from their villages" in screen_text(report.output)

@@ -127,17 +127,19 @@ class _Run:
     """Settings and the [run] table of the config file, with command-line values on top."""
 
     def __init__(self, config: Path | None, year: int | None = None) -> None:
-        from bantuan_iuran.config import load_settings, read_user_config
+        from bantuan_iuran.config import RunTable, load_settings, read_user_config
 
         path = (
             config if config is not None else (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
         )
         self.base = path.parent if path else Path(".")
-        self.table: dict[str, Any] = read_user_config(path).get("run", {}) if path else {}
-        chosen_year = year or self.table.get("year")
+        written: dict[str, Any] = read_user_config(path).get("run", {}) if path else {}
+        chosen_year = year or written.get("year")
         self.settings = load_settings(
             path, {"programme": {"year": chosen_year}} if chosen_year else None
         )
+        # As checked with the rest of the file (money written as text is read as money).
+        self.table = RunTable.model_validate(written).model_dump(exclude_unset=True)
         self._announced = False
 
     def path(self, given: Path | None, key: str, default: str | None = None) -> Path | None:
@@ -380,7 +382,7 @@ def _report(run: _Run, workdir: Path, months, start_month, budget, previous) -> 
 def _hold(folder: Path, command: str):
     from bantuan_iuran.worklock import hold_workdir
 
-    return hold_workdir(folder, command)
+    return hold_workdir(folder, command, must_exist=command in ("validate", "report", "purge"))
 
 
 def _workdir(run: _Run, given: Path | None) -> Path:

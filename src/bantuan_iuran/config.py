@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -217,7 +218,13 @@ def _check(settings: Settings) -> None:
 # unknown key is an error). Pandera already loads pydantic in every stage, so it costs no
 # start-up; `bantuan --help` loads neither.
 
-Money = Annotated[int, Field(ge=0)]
+
+def _rupiah_text(value: Any) -> Any:
+    """Money may be written as text, as Indonesians write it ("2.100.000.000")."""
+    return parse_rupiah(value) if isinstance(value, str) else value
+
+
+Money = Annotated[int, BeforeValidator(_rupiah_text), Field(ge=0)]
 Names = list[str]
 
 

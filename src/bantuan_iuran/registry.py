@@ -52,6 +52,10 @@ def read_any_table(path: Path, what: str) -> pd.DataFrame:
     """A CSV, Parquet or workbook (first sheet) as text columns, exactly as stored."""
     if not path.exists():
         raise InputError(f"The {what} file {path} does not exist.")
+    if path.is_dir():
+        raise InputError(
+            f"{path} is a folder; give the {what} file itself ({', '.join(_SUFFIXES)})."
+        )
     suffix = path.suffix.lower()
     if suffix not in _SUFFIXES:
         raise InputError(
@@ -122,9 +126,7 @@ class RegistryExtract:
     def __init__(self, path: Path, settings: Settings, allow_empty: bool = False) -> None:
         self.settings = settings
         self.dataset = _open_dataset(path)
-        self.columns = map_columns(
-            self.dataset.schema.names, settings.registry_columns, REGISTRY_REQUIRED, REGISTRY
-        )
+        self.columns = _registry_columns(self.dataset.schema.names, settings, path)
         quality = NikQuality.of_batches(
             self.dataset.scanner(
                 columns={"nik": self._text("nik")}, batch_size=_BATCH_ROWS
@@ -184,9 +186,28 @@ def _text_array(values: frozenset[str]) -> pa.Array:
     return pa.array(list(values), pa.large_string())
 
 
+def _registry_columns(names: list[str], settings: Settings, path: Path) -> dict[str, str]:
+    """The extract's columns; an enrolled list given as the registry is named as such."""
+    try:
+        return map_columns(names, settings.registry_columns, REGISTRY_REQUIRED, REGISTRY)
+    except InputError as error:
+        membership = {n.upper() for n in settings.enrolled_columns.get("kpj", ())}
+        if membership & {str(n).strip().upper() for n in names}:
+            raise InputError(
+                f"{path.name}, given as the registry extract, is a list of BPJS members (it has "
+                "a membership number column): are --dukcapil and --enrolled swapped?",
+                hint="Give the Dukcapil extract with --dukcapil and the members with --enrolled.",
+            ) from error
+        raise
+
+
 def _open_dataset(path: Path) -> ds.Dataset:
     if not path.exists():
         raise InputError(f"The {REGISTRY} file {path} does not exist.")
+    if path.is_dir():
+        raise InputError(
+            f"{path} is a folder; give the {REGISTRY} file itself ({', '.join(_SUFFIXES)})."
+        )
     suffix = path.suffix.lower()
     try:
         if suffix == ".parquet":

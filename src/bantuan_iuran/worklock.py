@@ -24,9 +24,15 @@ HOLDER = ".bantuan.lock.holder"
 
 
 @contextlib.contextmanager
-def hold_workdir(workdir: Path, command: str) -> Iterator[None]:
+def hold_workdir(workdir: Path, command: str, must_exist: bool = False) -> Iterator[None]:
     """The work folder for this process alone while the block runs; a second run on the same
-    folder is refused at once, naming the process that holds it."""
+    folder is refused at once, naming the process that holds it. A command that reads what an
+    earlier one wrote (`must_exist`) never makes a mistyped folder."""
+    if must_exist and not workdir.is_dir():
+        raise InputError(
+            f"There is no work folder {workdir}.",
+            hint="Give the --workdir that `bantuan ingest` (or `bantuan run`) wrote.",
+        )
     ensure_private_dir(workdir)
     lock = FileLock(workdir / LOCK, timeout=0, mode=PRIVATE_FILE)
     try:

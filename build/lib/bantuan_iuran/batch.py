@@ -33,9 +33,9 @@ YEAR, BATCH, ROUND, ROUND_INPUTS, REFERENCES = (
 def fixed_year(ledger: Ledger | None, settings: Settings) -> Settings:
     """The settings with the work folder's programme year: the year it was validated for."""
     recorded = ledger.fact(YEAR) if ledger else None
-    if recorded is None or int(recorded) == settings.programme.year:
+    if recorded is None:
         return settings
-    if settings.programme.year_is_default:
+    if int(recorded) == settings.programme.year or settings.programme.year_is_default:
         programme = replace(settings.programme, year=int(recorded), year_is_default=False)
         return replace(settings, programme=programme)
     raise InputError(

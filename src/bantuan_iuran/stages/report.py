@@ -93,6 +93,12 @@ def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> R
     # Ingested again since validation? Then the validated rows are an older batch.
     stale = stale_warnings(workdir, "validate", [INGESTED, VALIDATED], "validate")
     outcome = ReportOutcome(warnings=stale)
+    to_fix = int((validated["status"] == "needs_fix").sum())
+    if to_fix:
+        outcome.warnings.append(
+            f"{to_fix:,} rows still need a fix from their villages and are not in this decree "
+            "(validated.csv; the correction forms are in perbaikan/)."
+        )
     settings = work_settings(workdir, settings)
     _check_year(workdir, options.year)
     record = start_stage(workdir, "report", settings, writes_in=[REPORT])
