@@ -173,7 +173,7 @@ def _another_persons_letter(a: str, b: str, at: int) -> bool:
     pair = {a[at], b[at]}
     if not pair & _VOWELS:
         return True  # a consonant for another
-    last_vowel = max(i for i, letter in enumerate(a) if letter in _VOWELS)
+    last_vowel = max((i for i, letter in enumerate(a) if letter in _VOWELS), default=-1)
     return at == last_vowel and "I" in pair and pair & {"O", "A"} != set()
 
 

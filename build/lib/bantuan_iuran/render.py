@@ -3,6 +3,7 @@ in full here: callers pass masked text."""
 
 from __future__ import annotations
 
+import sys
 from numbers import Integral
 
 import pandas as pd
@@ -15,8 +16,12 @@ from rich.table import Table
 from bantuan_iuran.money import rupiah, thousands
 from bantuan_iuran.nik import mask_numbers
 
-console = Console(stderr=False, highlight=False)
-errors = Console(stderr=True, highlight=False)
+# A log file (a scheduled job's output) is no terminal: tables get the width they need there
+# instead of a terminal's 80 columns, so that no header is cut ("answe...").
+_LOG_WIDTH = 160
+console = Console(stderr=False, highlight=False,
+                  width=None if sys.stdout.isatty() else _LOG_WIDTH)  # fmt: skip
+errors = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else _LOG_WIDTH)
 
 
 class FileProgress:
