@@ -256,4 +256,4 @@ def test_a_stray_cell_at_xfd1048576_fails_its_file_alone(tmp_path: Path) -> None
     assert log.set_index("file")["status"].to_dict() == {
         "Desa Kayen.xlsx": "ok", "Desa Sumber.xlsx": "failed"
     }  # fmt: skip
-    assert "row 1,048,576 and column 16,384" in log["message"].iloc[1]
+    assert "row 1.048.576 and column 16.384" in log["message"].iloc[1]

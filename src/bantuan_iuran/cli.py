@@ -15,6 +15,7 @@ import typer
 
 from bantuan_iuran import __version__
 from bantuan_iuran.errors import BantuanError, ConfigError
+from bantuan_iuran.money import thousands
 
 if TYPE_CHECKING:
     from bantuan_iuran.pipeline import PendingWorkbooks
@@ -265,7 +266,7 @@ def _ingest(
     result = outcome.result
     render.counts_table("Village files read, by folder", folder_summary(result.log))
     render.info(
-        f"{len(result.applicants):,} applicant rows -> {workdir / 'ingested.parquet'} "
+        f"{thousands(len(result.applicants))} applicant rows -> {workdir / 'ingested.parquet'} "
         f"(file by file: {workdir / 'ingest_log.csv'})"
     )
     render.layouts_to_check(result.log)
@@ -330,8 +331,9 @@ def _validate(
     render.warnings(outputs.warnings)
     if accept is not None:
         render.info(
-            f"Accepted {outputs.accepted:,} suggested NIK(s) ({', '.join(accept.villages)}; "
-            f"{accept.source}): checked again, recorded in each row and in manifest.json."
+            f"Accepted {thousands(outputs.accepted)} suggested NIK(s) "
+            f"({', '.join(accept.villages)}; {accept.source}): checked again, recorded in each "
+            "row and in the ledger."
         )
     if outputs.removed:
         render.info(
@@ -348,9 +350,10 @@ def _validate(
         )
     counts = outputs.validated["status"].value_counts()
     render.info(
-        f"{len(outputs.validated):,} rows: {counts.get('eligible', 0):,} eligible, "
-        f"{counts.get('needs_fix', 0):,} need a fix, {counts.get('ineligible', 0):,} ineligible "
-        f"-> {workdir / 'validated.csv'}; {len(outputs.workbooks)} village correction workbooks "
+        f"{thousands(len(outputs.validated))} rows: {thousands(counts.get('eligible', 0))} "
+        f"eligible, {thousands(counts.get('needs_fix', 0))} need a fix, "
+        f"{thousands(counts.get('ineligible', 0))} ineligible -> {workdir / 'validated.csv'}; "
+        f"{len(outputs.workbooks)} village correction workbooks "
         f"in {workdir / 'perbaikan'}"
     )
     return outputs.pending
@@ -551,7 +554,7 @@ def history(
         table = decision_history(folder, what)
         title = f"Decisions in {folder / 'ledger.sqlite'}" + (f" about {what!r}" if what else "")
         render.decisions_table(title, table)
-        render.info(f"{len(table):,} decision(s).")
+        render.info(f"{thousands(len(table))} decision(s).")
         return EXIT_OK
 
     _execute(config, None, show)
@@ -612,8 +615,9 @@ def sample(
             outdir, seed, villages, applicants, registry, enrolled, year, on_village=bar.advance
         )
     render.info(
-        f"{summary.files} village files with {summary.applicants:,} applicant rows, a registry of "
-        f"{summary.registry:,} people and {summary.enrolled:,} enrolled -> {outdir}"
+        f"{summary.files} village files with {thousands(summary.applicants)} applicant rows, a "
+        f"registry of {thousands(summary.registry)} people and {thousands(summary.enrolled)} "
+        f"enrolled -> {outdir}"
     )
 
 

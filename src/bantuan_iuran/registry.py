@@ -29,6 +29,7 @@ from pandera import errors as pa_errors
 from bantuan_iuran import reference
 from bantuan_iuran.config import Settings
 from bantuan_iuran.errors import InputError
+from bantuan_iuran.money import thousands
 from bantuan_iuran.nik import (
     NIK_DECIMAL_ZEROS,
     NIK_IGNORED,
@@ -316,7 +317,7 @@ def _unique_niks(niks: pd.Series) -> pd.Series:
     if not repeated.empty:
         examples = ", ".join(mask_nik(n) for n in sorted(set(repeated))[:3])
         raise InputError(
-            f"The registry extract holds {repeated.nunique():,} NIKs more than once "
+            f"The registry extract holds {thousands(repeated.nunique())} NIKs more than once "
             f"(for example {examples}); a NIK belongs to one person.",
             hint="Ask Dukcapil for a corrected extract, or remove the repeated rows.",
         )
@@ -394,16 +395,17 @@ class NikQuality:
             )
         if self.scientific:
             raise InputError(
-                f"{where} has {self.scientific:,} NIKs written as numbers in scientific notation "
-                f"(3.50301E+15; {self._shown()}): the file was saved with the NIK column as "
-                "numbers (by Excel, mostly), and digits are lost.",
+                f"{where} has {thousands(self.scientific)} NIKs written as numbers in scientific "
+                f"notation (3.50301E+15; {self._shown()}): the file was saved with the NIK column "
+                "as numbers (by Excel, mostly), and digits are lost.",
                 hint="Ask for the file as CSV or Parquet with the NIK column as text.",
             )
         readable = self.rows - self.unreadable
         if self._rounded(readable):
             raise InputError(
-                f"{where}: {self.ending_in_zero:,} of {readable:,} NIKs end in 0, as they do when "
-                "Excel stored them as numbers (it keeps 15 digits): the last digit is lost.",
+                f"{where}: {thousands(self.ending_in_zero)} of {thousands(readable)} NIKs end in "
+                "0, as they do when Excel stored them as numbers (it keeps 15 digits): the last "
+                "digit is lost.",
                 hint="Ask for the file as CSV or Parquet with the NIK column as text.",
             )
         if unique and self.repeated:
@@ -415,11 +417,12 @@ class NikQuality:
             )
         if self.unreadable > _UNREADABLE_SHARE * self.rows:
             raise InputError(
-                f"{where}: {self.unreadable:,} of {self.rows:,} NIKs are not 16 digits "
-                f"({self._shown()}): the NIK column is damaged or is not the NIK.",
+                f"{where}: {thousands(self.unreadable)} of {thousands(self.rows)} NIKs are not 16 "
+                f"digits ({self._shown()}): the NIK column is damaged or is not the NIK.",
             )
         if self.unreadable:
-            return [f"{where}: {self.unreadable:,} rows have no readable NIK ({self._shown()})."]
+            unread = thousands(self.unreadable)
+            return [f"{where}: {unread} rows have no readable NIK ({self._shown()})."]
         return []
 
     def _rounded(self, readable: int) -> bool:

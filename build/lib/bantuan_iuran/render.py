@@ -113,13 +113,16 @@ def counts_table(title: str, counts: pd.DataFrame, total: bool = True) -> None:
         table.add_column(str(column), justify="right" if is_number else "left")
     for row in counts.itertuples(index=False):
         table.add_row(
-            *(f"{v:,}" if isinstance(v, Integral) else escape(mask_numbers(str(v))) for v in row)
+            *(
+                thousands(v) if isinstance(v, Integral) else escape(mask_numbers(str(v)))
+                for v in row
+            )
         )
     if total and len(counts) > 1:
         table.add_section()
         table.add_row(
             *(
-                f"{int(counts[c].sum()):,}" if is_number else ("total" if i == 0 else "")
+                f"{thousands(int(counts[c].sum()))}" if is_number else ("total" if i == 0 else "")
                 for i, (c, is_number) in enumerate(zip(counts.columns, numeric, strict=True))
             ),
             style="bold",

@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
+from bantuan_iuran.money import thousands
 from bantuan_iuran.textfiles import decode_text_bytes, sniff_delimiter
 
 # Web-page tables (.htm, or saved as .xls) and Excel 2003 XML spreadsheets open in Excel too.
@@ -210,8 +211,9 @@ class _Extent:
     def check(self, part: str) -> None:
         if self.rows * self.columns > MAX_SHEET_CELLS:
             raise UnreadableFile(
-                f"a sheet ({part}) reaches row {self.rows:,} and column {self.columns:,}: "
-                "a stray cell far from the table; delete it and save again"
+                f"a sheet ({part}) reaches row {thousands(self.rows)} and column "
+                f"{thousands(self.columns)}: a stray cell far from the table; delete it and save "
+                "again"
             )
 
 

@@ -21,6 +21,7 @@ from bantuan_iuran.manifest import (
     read_manifest,
     sha256_of,
 )
+from bantuan_iuran.money import thousands
 from bantuan_iuran.processes import Shared
 from bantuan_iuran.schemas import ValidatedRows
 
@@ -96,8 +97,8 @@ def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> R
     to_fix = int((validated["status"] == "needs_fix").sum())
     if to_fix:
         outcome.warnings.append(
-            f"{to_fix:,} rows still need a fix from their villages and are not in this decree "
-            "(validated.csv; the correction forms are in perbaikan/)."
+            f"{thousands(to_fix)} rows still need a fix from their villages and are not in this "
+            "decree (validated.csv; the correction forms are in perbaikan/)."
         )
     settings = work_settings(workdir, settings)
     _check_year(workdir, options.year)
