@@ -34,6 +34,7 @@ demo: $(STAMP)
 	@echo "  $(WORK)/perbaikan/               one correction workbook per village"
 	@echo "  $(WORK)/report/eligible_2027.csv the people paid for, with their premium"
 	@echo "  $(WORK)/report/lampiran_sk_2027.pdf    the decree attachment to print and sign (and .xlsx)"
+	@echo "  $(WORK)/report/lampiran_sk_2027_publik.pdf  the copy to post: NIKs masked, no birth dates"
 	@echo "  $(WORK)/report/ringkasan_2027.xlsx     the summary per desa and kecamatan, with charts"
 	@echo
 	@echo "The command is in .venv/bin: run .venv/bin/bantuan --help (or . .venv/bin/activate first)."

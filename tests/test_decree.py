@@ -3,6 +3,7 @@ and the PDF that print those same pages, identification, totals, words and signa
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -237,3 +238,26 @@ def test_libreoffice_prints_the_workbook_on_the_same_numbered_pages(reported, tm
     assert len(printed.pages) == len(ours.pages)
     for number, page in enumerate(printed.pages, start=1):
         assert f"Halaman {number} dari {len(printed.pages)}" in page.extract_text()
+
+
+def test_the_public_copy_has_the_same_pages_without_niks_or_birth_dates(
+    reported, decree_pdf
+) -> None:
+    import re
+
+    work = reported[0]
+    public = pypdf.PdfReader(work / "report" / "lampiran_sk_2027_publik.pdf")
+    assert len(public.pages) == len(decree_pdf.pages)
+    for mine, signed in zip(public.pages, decree_pdf.pages, strict=True):
+        text = mine.extract_text()
+        assert not re.search(r"\d{16}", text) and not re.search(r"\d\d-\d\d-(19|20)\d\d", text)
+        assert re.search(r"3503\*{8}\d{4}", text)
+        # The same people on the same page: the names of the signed copy's page.
+        assert text.split("\n")[-1] == signed.extract_text().split("\n")[-1]  # Halaman x dari y
+    assert "SALINAN UNTUK DIUMUMKAN" in public.pages[0].extract_text()
+    sheet = openpyxl.load_workbook(work / "report" / "lampiran_sk_2027_publik.xlsx")["Lampiran"]
+    texts = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert not any(re.fullmatch(r"\d{16}", t) for t in texts)
+    manifest = json.loads((work / "manifest.json").read_text())
+    written = {f["path"] for f in manifest["stages"]["report"]["outputs"]}
+    assert "report/lampiran_sk_2027_publik.pdf" in written

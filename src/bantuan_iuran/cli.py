@@ -377,7 +377,8 @@ def _report(run: _Run, workdir: Path, months, start_month, budget, previous) -> 
     year = options.year
     render.info(
         f"Decree attachment to sign -> {workdir / 'report' / f'lampiran_sk_{year}.pdf'} "
-        f"(and .xlsx); lists and summaries -> {workdir / 'report'}"
+        f"(and .xlsx); to post publicly (NIKs masked, no birth dates) -> "
+        f"lampiran_sk_{year}_publik.pdf; lists and summaries -> {workdir / 'report'}"
     )
     return EXIT_OK
 

@@ -7,7 +7,7 @@ and written twice: as a workbook, and as a PDF (pdf.py) that prints the same on 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +30,7 @@ from bantuan_iuran.excel import (
 from bantuan_iuran.fonts import text_width
 from bantuan_iuran.frames import records
 from bantuan_iuran.money import terbilang, thousands
+from bantuan_iuran.nik import mask_nik
 from bantuan_iuran.normalize import indonesian_date, normalize_rt
 from bantuan_iuran.report.pages import PERSON, TOTAL, Line, decree_lines, paginate
 
@@ -123,6 +124,26 @@ def decree_document(report: ReportResult, regency: str, decree: Decree) -> Decre
     return DecreeDocument(
         heading, identification, widths, pages, scale, header_pt, closing, signature
     )
+
+
+PUBLIC_MARK = "SALINAN UNTUK DIUMUMKAN: NIK DISAMARKAN, TANPA TANGGAL LAHIR"
+_NIK, _BIRTH_DATE = 1, 4  # their places in a person's cells
+
+
+def public_copy(document: DecreeDocument) -> DecreeDocument:
+    """The copy to post on notice boards and websites: the same pages, lines and widths as
+    the signed attachment, with every NIK masked and no birth date (UU 24/2013 Pasal 84)."""
+
+    def masked(line: Line) -> Line:
+        if line.kind != PERSON:
+            return line
+        cells = list(line.cells)
+        cells[_NIK], cells[_BIRTH_DATE] = mask_nik(cells[_NIK]), ""
+        return replace(line, cells=tuple(cells))
+
+    heading = (*document.heading[:-1], f"{document.heading[-1]} - {PUBLIC_MARK}")
+    pages = [[masked(line) for line in page] for page in document.pages]
+    return replace(document, heading=heading, pages=pages)
 
 
 def person_cells(number: int, person: dict[str, Any]) -> tuple[str, ...]:

@@ -81,7 +81,7 @@ class ReportOutcome(StageOutcome):
 
 def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> ReportOutcome:
     from bantuan_iuran.registry import read_nik_list
-    from bantuan_iuran.report.decree import decree_document, write_decree_workbook
+    from bantuan_iuran.report.decree import decree_document, public_copy, write_decree_workbook
     from bantuan_iuran.report.pdf import write_decree_pdf_job
     from bantuan_iuran.report.tables import run_report
     from bantuan_iuran.report.workbooks import (
@@ -127,8 +127,12 @@ def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> R
     year = options.year
     write_csv(eligible_list(report.selected, report.has_previous), out / f"eligible_{year}.csv")
     decree = decree_document(report, options.regency, settings.decree)
-    pdf = Shared(write_decree_pdf_job, [(decree, out / f"lampiran_sk_{year}.pdf")], None, True)
+    public = public_copy(decree)
+    pdf = Shared(write_decree_pdf_job, [(decree, out / f"lampiran_sk_{year}.pdf"),
+                                        (public, out / f"lampiran_sk_{year}_publik.pdf")],
+                 None, True)  # fmt: skip
     write_decree_workbook(decree, out / f"lampiran_sk_{year}.xlsx")
+    write_decree_workbook(public, out / f"lampiran_sk_{year}_publik.xlsx")
     write_summary_workbook(report, out / f"ringkasan_{year}.xlsx", _history(workdir))
     write_csv(report.villages, out / f"ringkasan_{year}.csv")
     write_csv(kecamatan_totals(report.villages), out / f"ringkasan_kecamatan_{year}.csv")
@@ -141,7 +145,7 @@ def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> R
         title = f"DAFTAR CADANGAN (MENUNGGU ANGGARAN) TAHUN {year}"
         write_people_workbook(report.waiting, waiting[1], title)
     pdf.results()
-    for path in sorted(out.glob(f"*_{year}.*")):
+    for path in sorted([*out.glob(f"*_{year}.*"), *out.glob(f"*_{year}_publik.*")]):
         record.wrote(path, workdir)
     record.rows = {
         "validated": len(validated),
