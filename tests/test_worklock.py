@@ -140,3 +140,25 @@ def test_a_full_disk_is_exit_2_naming_the_file(tmp_path: Path) -> None:
         assert not list((disk / "work").glob(".*.tmp"))  # the half-written file was removed
     finally:
         subprocess.run(["umount", str(disk)], check=False)
+
+
+def test_an_output_that_cannot_be_replaced_is_named_not_its_temporary(
+    tmp_path, monkeypatch
+) -> None:
+    import os
+
+    from bantuan_iuran.atomic import atomic_path
+
+    def refused(source, target):  # what Windows says when Excel holds the file open
+        raise PermissionError(13, "Permission denied", str(source), None, str(target))
+
+    monkeypatch.setattr(os, "replace", refused)
+    target = tmp_path / "lampiran_sk_2027.xlsx"
+    try:
+        with atomic_path(target) as temporary:
+            temporary.write_text("x")
+    except OSError as error:
+        assert error.filename == str(target) and "open in another program" in error.strerror
+    else:
+        raise AssertionError("the replace was refused: an error must say so")
+    assert list(tmp_path.iterdir()) == []  # the temporary is gone

@@ -67,8 +67,11 @@ def atomic_path(target: Path) -> Iterator[Path]:
         yield temporary
         temporary.chmod(PRIVATE_FILE)
         os.replace(temporary, target)
+    except PermissionError as error:  # on Windows: the file is open in Excel
+        reason = "it may be open in another program (close it there and run again)"
+        raise OSError(error.errno, reason, str(target)) from error
     except OSError as error:  # a writer's 'No space left on device' names no file: name ours
-        if error.filename is None:
+        if error.filename is None or Path(error.filename) == temporary:
             raise OSError(error.errno, error.strerror or str(error), str(target)) from error
         raise
     finally:
