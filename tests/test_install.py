@@ -5,6 +5,7 @@ tree on the path)."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -14,8 +15,14 @@ from helpers import ROOT, SAMPLE
 
 
 def test_the_wheel_installs_into_a_clean_environment_and_runs_the_chain(tmp_path: Path) -> None:
+    project = tmp_path / "project"  # a copy: building leaves a build/ folder where it builds
+    shutil.copytree(ROOT / "src", project / "src",
+                    ignore=shutil.ignore_patterns("*.egg-info", "__pycache__"))  # fmt: skip
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, project / name)
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", str(tmp_path)],
+        [sys.executable, "-m", "pip", "wheel", str(project), "--no-deps", "-q", "-w",
+         str(tmp_path)],
         check=True, capture_output=True, timeout=300,
     )  # fmt: skip
     wheel = next(tmp_path.glob("bantuan_iuran-*.whl"))
