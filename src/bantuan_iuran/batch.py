@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from bantuan_iuran.errors import InputError
 from bantuan_iuran.ledger import Decision, Ledger
+from bantuan_iuran.manifest import now
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -100,10 +101,6 @@ def new_batch() -> str:
     import uuid
 
     return uuid.uuid4().hex[:12]
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def received_time(path: Path, relative: str, rules: Iterable[tuple[str, str]]) -> str:

@@ -109,7 +109,7 @@ def apply_decisions(
             grouped[decision.row_key, decision.field].append(decision)
         elif decision.kind == "new_row":
             index = position.get(decision.row_key)
-            log.append(_line(decision, "new_row", row_ids[index] if index is not None else 0))
+            log.append(answer_line(decision, "new_row", row_ids[index] if index is not None else 0))
     for (key, field), given in grouped.items():
         index = position.get(key)
         if index is None:
@@ -117,16 +117,16 @@ def apply_decisions(
                 "the row it answers is no longer among the sources as it was sent (the village "
                 "file was changed, replaced or removed): kept in the ledger"
             )
-            log.extend(_line(d, "row_gone", 0, message) for d in given)
+            log.extend(answer_line(d, "row_gone", 0, message) for d in given)
             continue
         winner, lines = _in_force(given)
         row_id = row_ids[index]
-        log.extend(_line(d, outcome, row_id, message) for d, outcome, message in lines)
+        log.extend(answer_line(d, outcome, row_id, message) for d, outcome, message in lines)
         if winner is None:
             continue
         overrides = any(outcome == "superseded" for _, outcome, _ in lines)
         outcome = _outcome(winner, applicants, index, overrides)
-        log.append(_line(winner, outcome, row_id))
+        log.append(answer_line(winner, outcome, row_id))
         if outcome in ("applied", "noted"):
             columns[ANSWER_COLUMNS[field]][index] = winner.value
             source = winner.how if winner.kind == "acceptance" else winner.source
@@ -190,7 +190,10 @@ def _same(field: str, answer: str, sent: str) -> bool:
     return read is not None and read == parse_date(sent)
 
 
-def _line(decision: Decision, outcome: str, row_id: int, message: str = "") -> dict[str, object]:
+def answer_line(
+    decision: Decision, outcome: str, row_id: int = 0, message: str = ""
+) -> dict[str, object]:
+    """A line of answers.csv: what became of a decision, or of a form row that gives none."""
     return {
         "file": decision.file,
         "sheet": decision.sheet,

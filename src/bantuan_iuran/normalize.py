@@ -189,6 +189,11 @@ def normalize_date(value: object, latest_year: int = 1999) -> str:
 _TWO_DIGIT_YEAR = re.compile(r"(?<!\d)\d{2}\s*$")
 
 
+def has_two_digit_year(written: str) -> bool:
+    """'12/5/80', '12-Agt-79': a date whose century the reader must decide."""
+    return bool(_TWO_DIGIT_YEAR.search(written.strip()))
+
+
 def stated_birth_date(written: str, nik: str, year: int, min_age: int) -> str:
     """A row's birth date as ISO text. A two-digit year takes the century of the NIK's own
     birth year where the NIK encodes the same two digits, else the latest that leaves the
@@ -199,7 +204,7 @@ def stated_birth_date(written: str, nik: str, year: int, min_age: int) -> str:
     >>> stated_birth_date("12-08-15", "", 2027, 18), stated_birth_date("12-Agt-79", "", 2027, 18)
     ('1915-08-12', '1979-08-12')
     """
-    if not _TWO_DIGIT_YEAR.search(written.strip()):
+    if not has_two_digit_year(written):
         return normalize_date(written)
     latest = year - min_age
     digits = re.sub(r"\D", "", nik)

@@ -20,6 +20,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from bantuan_iuran.decisions import answer_line
 from bantuan_iuran.formkeys import (
     ANSWER_COLUMNS,
     FORM_MARK,
@@ -375,16 +376,7 @@ def _line(
     value: str = "",
 ) -> dict[str, object]:
     """A line of answers.csv for what gives no decision (values masked)."""
-    return {
-        "file": form.file,
-        "sheet": row.sheet if row else "",
-        "row": row.row if row else 0,
-        "round": form.round,
-        "received": "",
-        "field": field_name,
-        "value": mask_numbers(value),
-        "how": "",
-        "outcome": outcome,
-        "row_id": 0,
-        "message": message,
-    }
+    unrecorded = Decision("report", "", form.kode_desa, field_name, value, "", form.file,
+                          row.sheet if row else "", row.row if row else 0, "", "", "",
+                          form.round)  # fmt: skip
+    return answer_line(unrecorded, outcome, message=message)

@@ -13,7 +13,12 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from bantuan_iuran.normalize import indonesian_date, parse_date, stated_birth_date
+from bantuan_iuran.normalize import (
+    has_two_digit_year,
+    indonesian_date,
+    parse_date,
+    stated_birth_date,
+)
 
 KEEP = "tetap diusulkan"
 WITHDRAW_PREFIX = "dibatalkan: "
@@ -199,7 +204,7 @@ def full_date(written: str, nik: str, year: int, min_age: int = 18) -> str:
     >>> full_date("31-02-80", "", 2027)
     '31-02-80'
     """
-    if not re.search(r"(?<!\d)\d{2}\s*$", written.strip()):
+    if not has_two_digit_year(written):
         return written.strip()
     iso = stated_birth_date(written, nik, year, min_age)
     return indonesian_date(iso) if iso else written.strip()

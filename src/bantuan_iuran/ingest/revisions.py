@@ -220,8 +220,8 @@ def revision_decisions(
     replacements: Sequence[Replacement], digests: dict[str, str]
 ) -> list[Decision]:
     """Each replacement as a ledger decision (recorded once, with the new file's digest)."""
-    from bantuan_iuran.batch import now
     from bantuan_iuran.ledger import Decision
+    from bantuan_iuran.manifest import now
 
     return [
         Decision("revision", r.old, r.kode_desa, "file", r.new, r.why, r.new, "", 0, "",

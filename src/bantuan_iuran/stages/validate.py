@@ -18,7 +18,6 @@ from bantuan_iuran.batch import (
     keep_references,
     keep_year,
     new_batch,
-    now,
 )
 from bantuan_iuran.config import Settings
 from bantuan_iuran.errors import BantuanError
@@ -26,6 +25,7 @@ from bantuan_iuran.ledger import Ledger, ledger_stage
 from bantuan_iuran.manifest import (
     StageRecord,
     changed_since,
+    now,
     read_manifest,
     recorded_digests,
     recorded_inputs,
