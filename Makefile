@@ -32,7 +32,7 @@ demo: $(STAMP)
 	@echo "  $(WORK)/answers.csv              every answer read back, and what became of it"
 	@echo "  $(WORK)/ledger.sqlite            every decision, kept across runs (bantuan history)"
 	@echo "  $(WORK)/perbaikan/               one correction workbook per village"
-	@echo "  $(WORK)/report/eligible_2027.csv the people paid for, with their premium"
+	@echo "  $(WORK)/report/eligible_2027.csv the people paid for, with their premium (and .xlsx)"
 	@echo "  $(WORK)/report/lampiran_sk_2027.pdf    the decree attachment to print and sign (and .xlsx)"
 	@echo "  $(WORK)/report/lampiran_sk_2027_publik.pdf  the copy to post: NIKs masked, no birth dates"
 	@echo "  $(WORK)/report/ringkasan_2027.xlsx     the summary per desa and kecamatan, with charts"

@@ -81,11 +81,14 @@ def screen_text(output: str) -> str:
 
 def cell_overflows(sheet) -> list[str]:
     """Cells of an openpyxl sheet whose text is wider than their column (or merged range),
-    measured in Helvetica (reportlab's own metrics, not the font the code sized with) at the
-    cell's font size, on one line or, for wrapped cells, on the lines the row's height holds."""
+    printed in Helvetica (Arial's and Liberation Sans's metrics, not the font the code sized
+    with) by a program that sizes the columns by Helvetica's digit, at the cell's font size,
+    on one line or, for wrapped cells, on the lines the row's height holds."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     from bantuan_iuran.excel import column_points
+
+    digit_px = stringWidth("0", "Helvetica", 11) / 0.75
 
     merged = {r.start_cell.coordinate: r for r in sheet.merged_cells.ranges}
     letters = {}
@@ -103,7 +106,7 @@ def cell_overflows(sheet) -> list[str]:
                 letter = letters.setdefault(column, cell.parent.cell(1, column).column_letter)
                 dimension = sheet.column_dimensions[letter]
                 # openpyxl reads back the width with xlsxwriter's padding (+0.71) added
-                width += column_points(max((dimension.width or 8.43) - 0.71, 0))
+                width += column_points(max((dimension.width or 8.43) - 0.71, 0), digit_px)
             size = cell.font.sz or 11
             font = "Helvetica-Bold" if cell.font.b else "Helvetica"
             height = sheet.row_dimensions[cell.row].height or 15
@@ -112,3 +115,61 @@ def cell_overflows(sheet) -> list[str]:
             if needed > width - 2:
                 problems.append(f"{cell.coordinate} {cell.value!r}: {needed:.0f} > {width:.0f} pt")
     return problems
+
+
+def excel_fit_scale(sheet) -> int:
+    """The per cent at which Excel prints a sheet fitted to one A4 landscape page wide: its
+    columns' widths as the file gives them (characters of Calibri 11's 7-pixel digit, padding
+    included), never above 100 %."""
+    import math
+
+    from openpyxl.utils import get_column_letter
+
+    from bantuan_iuran.excel import printable_points
+
+    setup = sheet.page_setup
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    # fitToWidth is left out when it is 1, the default
+    assert (setup.fitToWidth or 1, setup.fitToHeight) == (1, 0)
+    widths = [sheet.column_dimensions[get_column_letter(c)].width or 9.140625
+              for c in range(1, sheet.max_column + 1)]  # fmt: skip
+    pixels = sum(int(width * 7 + 0.5) for width in widths)
+    return min(100, math.floor(printable_points()[0] / (pixels * 0.75) * 100))
+
+
+_NO_CARLITO = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <selectfont><rejectfont><pattern>
+    <patelt name="family"><string>Carlito</string></patelt>
+  </pattern></rejectfont></selectfont>
+</fontconfig>
+"""
+# Printed as on an office computer with Calibri's metric twin, and as on one without it
+# (LibreOffice installed without its recommended fonts: DejaVu Sans, a wider font, instead).
+FONT_MACHINES = ["Carlito", "no Carlito"]
+
+
+def print_with_libreoffice(path: Path, outdir: Path, machine: str):
+    """`path` printed to PDF by LibreOffice (a profile of its own per machine, so that runs in
+    parallel never share one), as pypdf's reader; "no Carlito" refuses that font to the one
+    process through fontconfig."""
+    import os
+    import subprocess
+
+    import pypdf
+
+    env = dict(os.environ)
+    profile = outdir / f"profile-{machine.replace(' ', '-')}"
+    if machine == "no Carlito":
+        conf = outdir / "no-carlito.conf"
+        conf.write_text(_NO_CARLITO)
+        env["FONTCONFIG_FILE"] = str(conf)
+    target = outdir / machine.replace(" ", "-")
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(target), str(path)],
+        check=True, capture_output=True, timeout=240, env=env,
+    )  # fmt: skip
+    return pypdf.PdfReader(target / f"{path.stem}.pdf")

@@ -15,13 +15,15 @@ from bantuan_iuran.cli import app
 from helpers import ROOT, SAMPLE, screen_text
 
 runner = CliRunner()
-COMMANDS = ("ingest", "validate", "report", "run", "sample", "config")
+COMMANDS = ("ingest", "validate", "report", "run", "purge", "history", "sample", "config")
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help(command: str) -> None:
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
+    # a flag takes no value: no type beside it (--help, --debug, --drop-villages ...)
+    assert "<bool>" not in result.output and "--help" in result.output
     assert app.registered_commands and all(c.callback.__doc__ for c in app.registered_commands)
 
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
-import pypdf
 import pytest
 
 from bantuan_iuran.config import Corrections, load_settings
@@ -28,10 +26,17 @@ from bantuan_iuran.corrections import (
     shown_digest,
     village_date,
 )
-from bantuan_iuran.excel import write_workbooks
+from bantuan_iuran.excel import printable_points, write_workbooks
 from bantuan_iuran.reasons import REASONS
 from bantuan_iuran.validate import run_validate
-from helpers import cell_overflows, ingested_frame, registry_frame
+from helpers import (
+    FONT_MACHINES,
+    cell_overflows,
+    excel_fit_scale,
+    ingested_frame,
+    print_with_libreoffice,
+    registry_frame,
+)
 
 CONTEXT = FormContext(2027, "b4tch1d", 2, Corrections(batas_waktu="20 Januari 2027",
                       kirim_ke="Disnaker Trenggalek", kontak="0355-791234"))  # fmt: skip
@@ -164,9 +169,8 @@ def test_printed_at_nine_points_or_more_with_page_numbers_and_text_that_fits(for
     for path in forms[0]:
         for sheet in openpyxl.load_workbook(path).worksheets[:-2]:  # the clerk's sheets
             setup = sheet.page_setup
-            scale = setup.scale or 100  # a file leaves 100 % unsaid
+            scale = excel_fit_scale(sheet)
             assert setup.orientation == "landscape" and setup.paperSize == 9
-            assert not sheet.sheet_properties.pageSetUpPr.fitToPage
             assert FONT_SIZE * scale / 100 >= 9
             header = next(r[0].row for r in sheet.iter_rows() if r[0].value == "Baris di file")
             body = [c for row in sheet.iter_rows(min_row=header + 1) for c in row if c.value]
@@ -174,6 +178,18 @@ def test_printed_at_nine_points_or_more_with_page_numbers_and_text_that_fits(for
             assert sheet.oddFooter.center.text == "Halaman &P dari &N"
             assert sheet.print_title_rows
             assert cell_overflows(sheet) == []
+            _assert_pages_hold_their_rows(sheet, scale, header)
+
+
+def _assert_pages_hold_their_rows(sheet, scale: int, header: int) -> None:
+    """Every page cut by the form holds its rows at Excel's scale, under the repeated rows."""
+    height = [sheet.row_dimensions[r].height or 15 for r in range(1, sheet.max_row + 1)]
+    starts = [1, *(b.id + 1 for b in sheet.row_breaks.brk), sheet.max_row + 1]
+    repeated = sum(height[header - 2 : header]) if sheet.title == FORM_SHEET else height[header - 1]
+    room = printable_points()[1] * 100 / scale
+    for number, (first, end) in enumerate(zip(starts, starts[1:], strict=False)):
+        above = repeated if number else 0
+        assert above + sum(height[first - 1 : end - 1]) <= room, (sheet.title, number)
 
 
 def test_village_dates_show_a_day_number_beside_the_date() -> None:
@@ -184,13 +200,18 @@ def test_village_dates_show_a_day_number_beside_the_date() -> None:
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-def test_libreoffice_prints_the_form_with_page_numbers(forms, tmp_path) -> None:
+@pytest.mark.parametrize("machine", FONT_MACHINES)
+def test_libreoffice_prints_the_form_on_the_pages_it_cut_with_any_font(
+    forms, tmp_path, machine
+) -> None:
     path = next(p for p in forms[0] if p.stem == "BESUKI")
-    subprocess.run(
-        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    printed = pypdf.PdfReader(tmp_path / "BESUKI.pdf")
-    first = printed.pages[0].extract_text()
-    assert "PERBAIKAN USULAN" in first and "Halaman 1 dari" in first
-    assert "NIK_" not in first
+    sheets = [s for s in openpyxl.load_workbook(path).worksheets if s.sheet_state == "visible"]
+    cut = [len(sheet.row_breaks.brk) + 1 for sheet in sheets]
+    printed = print_with_libreoffice(path, tmp_path, machine)
+    assert len(printed.pages) == sum(cut)
+    texts = [page.extract_text() for page in printed.pages]
+    assert "PERBAIKAN USULAN" in texts[0] and "NIK_" not in texts[0]
+    for number, text in enumerate(texts, start=1):
+        assert f"Halaman {number} dari {sum(cut)}" in text
+    for text in texts[: cut[0]]:  # the answer columns on the page, to the last one
+        assert "Catatan" in text and "Tindak lanjut" in text

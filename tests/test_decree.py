@@ -6,14 +6,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
 import pypdf
 import pytest
 
-from bantuan_iuran.excel import printable_points
+from bantuan_iuran.excel import SMALL_AMOUNTS, printable_points
 from bantuan_iuran.money import terbilang
 from bantuan_iuran.report.decree import BLANK
 from bantuan_iuran.report.pages import (
@@ -26,7 +25,7 @@ from bantuan_iuran.report.pages import (
     decree_lines,
     paginate,
 )
-from helpers import cell_overflows
+from helpers import FONT_MACHINES, cell_overflows, excel_fit_scale, print_with_libreoffice
 
 
 def _people(groups: dict[tuple[str, str], int]) -> list[dict]:
@@ -84,6 +83,17 @@ def test_no_page_ends_with_a_heading_and_a_page_inside_a_group_repeats_it(first,
             assert page[1].label == f"DESA/KELURAHAN {inside_desa.desa.upper()}{CONTINUED}"
 
 
+@pytest.mark.parametrize("first,rest", [(10, 18), (12, 19), (16, 20), (20, 24), (26, 26), (5, 30)])
+def test_the_grand_total_and_signature_never_stand_alone_on_the_last_page(first, rest) -> None:
+    lines = _lines({("A", "a1"): 3, ("A", "a2"): 6, ("B", "b1"): 2, ("B", "b2"): 7})
+    pages = paginate(lines, first, rest, tail=9)
+    last = [line for line in pages[-1] if line.kind == PERSON]
+    assert len(last) >= 3 and pages[-1][-1].label == "JUMLAH SELURUHNYA"
+    assert sum(line.lines for line in pages[-1]) + 9 <= (rest if len(pages) > 1 else first)
+    written = [line for page in pages for line in page if not line.label.endswith(CONTINUED)]
+    assert written == lines
+
+
 def test_a_tall_row_moves_whole_to_the_next_page() -> None:
     lines = _lines({("A", "a1"): 4})
     tall = [
@@ -136,9 +146,9 @@ def test_money_shows_dots_whatever_the_locale(reported) -> None:
     work, report = reported
     sheet = _decree_sheet(work)
     grand = next(r for r in sheet.iter_rows() if str(r[0].value or "").startswith("JUMLAH SEL"))
-    assert grand[10].number_format == '#"."000"."000'  # 124.790.400 in every locale
+    assert grand[10].number_format == SMALL_AMOUNTS  # 124.790.400 in every locale
     person = next(r for r in sheet.iter_rows(min_row=9) if str(r[0].value).isdigit())
-    assert [c.number_format for c in person[8:]] == ["0", '#"."000', '#"."000']
+    assert [c.number_format for c in person[8:]] == [SMALL_AMOUNTS] * 3
 
 
 def test_every_value_fits_its_column(reported) -> None:
@@ -154,8 +164,7 @@ def _pages(sheet) -> list[list[int]]:
 
 def test_pages_are_cut_by_the_tool_and_no_heading_ends_a_page(reported) -> None:
     sheet = _decree_sheet(reported[0])
-    assert sheet.page_setup.scale and not sheet.sheet_properties.pageSetUpPr.fitToPage
-    scale = sheet.page_setup.scale / 100
+    scale = excel_fit_scale(sheet) / 100
     room = printable_points()[1] / scale - sheet.row_dimensions[8].height
     pages = _pages(sheet)
     assert len(pages) > 3
@@ -225,19 +234,34 @@ def test_the_manifest_records_the_pdf_with_its_digest(reported) -> None:
     assert pdf["sha256"] == sha256_of(work / "report" / "lampiran_sk_2027.pdf")
 
 
+def _fonts(reader) -> set[str]:
+    return {font["/BaseFont"].split("+")[-1] for page in reader.pages
+            for font in page["/Resources"]["/Font"].values()}  # fmt: skip
+
+
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-def test_libreoffice_prints_the_workbook_on_the_same_numbered_pages(reported, tmp_path) -> None:
+@pytest.mark.parametrize("machine", FONT_MACHINES)
+@pytest.mark.parametrize("copy", ["lampiran_sk_2027", "lampiran_sk_2027_publik"])
+def test_libreoffice_prints_the_workbook_on_the_same_numbered_pages_with_any_font(
+    reported, tmp_path, machine, copy
+) -> None:
     work, _ = reported
-    subprocess.run(
-        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
-         str(work / "report" / "lampiran_sk_2027.xlsx")],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    printed = pypdf.PdfReader(tmp_path / "lampiran_sk_2027.pdf")
-    ours = pypdf.PdfReader(work / "report" / "lampiran_sk_2027.pdf")
+    printed = print_with_libreoffice(work / "report" / f"{copy}.xlsx", tmp_path, machine)
+    ours = pypdf.PdfReader(work / "report" / f"{copy}.pdf")
+    if machine == "no Carlito":
+        assert not any(font.startswith("Carlito") for font in _fonts(printed))
     assert len(printed.pages) == len(ours.pages)
-    for number, page in enumerate(printed.pages, start=1):
-        assert f"Halaman {number} dari {len(printed.pages)}" in page.extract_text()
+    for number, (page, own) in enumerate(zip(printed.pages, ours.pages, strict=True), start=1):
+        text = page.extract_text()
+        assert f"Halaman {number} dari {len(printed.pages)}" in text
+        # every column on the page: the last column's header; the page's last person
+        assert "Iuran Setahun" in text.replace("\n", " ")
+        people = re.findall(r"^[\d.]+ (3503\S{12}) (.*) ([\d.]+)$", own.extract_text(), re.M)
+        if people:
+            nik, _, amount = people[-1]
+            assert nik in text and amount in text
+    last = printed.pages[-1].extract_text()
+    assert "JUMLAH SELURUHNYA" in last and "Terbilang" in last and BLANK in last
 
 
 def test_the_public_copy_has_the_same_pages_without_niks_or_birth_dates(

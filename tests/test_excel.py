@@ -1,3 +1,5 @@
+import shutil
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -31,3 +33,34 @@ def test_every_workbook_is_written_whole_with_text_cells(
         assert sheet["A4"].value == "3503010101800001"
         assert sheet["B4"].value == f"=ORANG {number}" and sheet["B4"].data_type == "s"
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_money_cell_shows_dots_for_any_amount_typed_into_it(tmp_path: Path) -> None:
+    """What a reader sees, as LibreOffice writes it to CSV: the amount the cell was made for,
+    and any other amount typed over it later."""
+    from bantuan_iuran.excel import formats, new_workbook, write_money
+
+    typed = [0, 7, 999, 1000, 16800, 201600, 1234567, 999999999]
+    large = [1000, 16800, 2016000000, 123456789012]
+    workbook = new_workbook(tmp_path / "money.xlsx")
+    styles, sheet = formats(workbook), workbook.add_worksheet()
+    for row, value in enumerate(typed):
+        write_money(sheet, row, 0, 16800, styles)  # made for 16.800 ...
+        sheet.write_number(row, 0, value, styles.number(16800))  # ... and typed over
+    for row, value in enumerate(large):
+        sheet.write_number(row, 1, value, styles.number(2016000000))
+    workbook.close()
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+         "--convert-to", 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true',
+         "--outdir", str(tmp_path), str(tmp_path / "money.xlsx")],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    rows = [line.split(",") for line in (tmp_path / "money.csv").read_text().splitlines()]
+    assert [row[0] for row in rows] == [
+        "0", "7", "999", "1.000", "16.800", "201.600", "1.234.567", "999.999.999"
+    ]  # fmt: skip
+    assert [row[1] for row in rows[: len(large)]] == [
+        "1.000", "16.800", "2.016.000.000", "123.456.789.012"
+    ]  # fmt: skip

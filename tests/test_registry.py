@@ -142,3 +142,24 @@ def test_a_few_rows_without_nik_are_reported_not_refused(tmp_path: Path, setting
         "The registry (Dukcapil) extract dukcapil.csv: 1 rows have no readable NIK "
         "(data row 6: '')."
     ]
+
+
+def test_a_nik_held_twice_far_apart_is_named_with_its_file_and_rows(tmp_path, monkeypatch) -> None:
+    """The first rows are checked for repeats when the extract is opened; a repeat further
+    down is found among the rows a batch matches, and named with the rows that hold it."""
+    from bantuan_iuran import registry as module
+    from bantuan_iuran.config import load_settings
+
+    monkeypatch.setattr(module, "_BATCH_ROWS", 2)
+    lines = ["NIK,NAMA_LGKP,TGL_LHR"] + [
+        f"35030112058000{n:02d},ORANG {n},1980-05-12" for n in range(1, 8)
+    ]
+    lines.append("3503011205800003,ORANG LAIN,1990-01-01")
+    path = tmp_path / "extract.csv"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    extract = module.RegistryExtract(path, load_settings())
+    assert not extract.warnings
+    with pytest.raises(InputError) as raised:
+        extract.rows(module.RegistryKeys(niks=frozenset({"3503011205800003"})))
+    assert "extract.csv holds NIKs more than once" in str(raised.value)
+    assert "3503********0003 in data rows 3 and 8" in str(raised.value)

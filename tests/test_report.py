@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import heapq
 import re
+import shutil
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -20,6 +21,7 @@ from bantuan_iuran.errors import ConfigError
 from bantuan_iuran.report.costs import monthly_premium, premium_schedule, yearly_premium
 from bantuan_iuran.report.selection import priority_order
 from bantuan_iuran.report.tables import run_report
+from helpers import FONT_MACHINES, print_with_libreoffice
 
 SETTINGS = load_settings()
 
@@ -168,7 +170,7 @@ def test_summary_workbook_agrees_with_the_csv_and_has_charts(reported) -> None:
 
 
 def test_summary_speaks_indonesian_with_dots_and_charts_in_table_order(reported) -> None:
-    from bantuan_iuran.excel import AXIS_FORMAT
+    from bantuan_iuran.excel import AXIS_FORMAT, dotted_format
     from helpers import cell_overflows
 
     work, _ = reported
@@ -181,7 +183,7 @@ def test_summary_speaks_indonesian_with_dots_and_charts_in_table_order(reported)
         assert cell_overflows(sheet) == []
         assert sheet.oddFooter.center.text == "Halaman &P dari &N"
         total = sheet.cell(sheet.max_row, sheet.max_column)
-        assert total.number_format.startswith('#"."000')
+        assert total.number_format == dotted_format(total.value)
         for chart in sheet._charts:
             # openpyxl calls the category axis x; a bar chart draws it upright
             assert chart.x_axis.scaling.orientation == "maxMin"  # top bar = first table row
@@ -221,3 +223,49 @@ def test_waiting_list_gives_its_count_cost_order_and_fits_the_page(reported, tmp
     assert rows[0][0] == "301" and rows[-1][0] == thousands(300 + len(rows))
     assert sheet.oddFooter.center.text == "Halaman &P dari &N"
     assert cell_overflows(sheet) == []
+    summary = openpyxl.load_workbook(work / "report" / "ringkasan_2027.xlsx")
+    waiting = rupiah(cost)
+    for name in ("Per Desa", "Per Kecamatan"):
+        line = summary[name]["A2"].value
+        assert line.startswith(f"Anggaran {rupiah(budget)}: 300 orang dibiayai")
+        assert f"daftar cadangan {count} orang (iuran setahun {waiting})" in line
+        headers = [c.value for c in summary[name][4]]
+        total = [c.value for c in summary[name][summary[name].max_row]]
+        assert total[headers.index("Daftar Cadangan")] == len(report.waiting)
+        assert total[headers.index("Peserta Dibiayai")] == 300
+
+
+def test_the_people_paid_for_are_also_a_workbook_with_niks_as_text(reported) -> None:
+    from bantuan_iuran.money import rupiah, thousands
+
+    work, report = reported
+    listed = pd.read_csv(work / "report" / "eligible_2027.csv", dtype=str, keep_default_na=False)
+    sheet = openpyxl.load_workbook(work / "report" / "eligible_2027.xlsx")["Daftar"]
+    header = [c.value for c in sheet[4]]
+    assert header == ["No", "NIK", "Nama", "Tanggal Lahir", "Desa", "Kecamatan", "File",
+                      "Sheet", "Baris"]  # fmt: skip
+    rows = list(sheet.iter_rows(min_row=5))
+    assert len(rows) == len(listed) == len(report.selected)
+    assert all(row[1].data_type == "s" and len(row[1].value) == 16 for row in rows)
+    shown = [(r[1].value, r[6].value, r[7].value, r[8].value) for r in rows]
+    assert shown == list(
+        listed[["nik", "source_file", "source_sheet", "source_row"]].itertuples(index=False)
+    )
+    assert sheet["A2"].value == f"Jumlah: {thousands(len(listed))} orang, iuran setahun " + (
+        f"{rupiah(report.total)}."
+    )
+    assert [rows[0][0].value, rows[-1][0].value] == ["1", thousands(len(rows))]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.parametrize("machine", FONT_MACHINES)
+def test_libreoffice_prints_the_summary_on_the_pages_it_cut_with_any_font(
+    reported, tmp_path, machine
+) -> None:
+    path = reported[0] / "report" / "ringkasan_2027.xlsx"
+    sheets = openpyxl.load_workbook(path).worksheets
+    cut = sum(len(sheet.row_breaks.brk) + 1 for sheet in sheets)
+    printed = print_with_libreoffice(path, tmp_path, machine)
+    assert len(printed.pages) == cut
+    for number, page in enumerate(printed.pages, start=1):
+        assert f"Halaman {number} dari" in page.extract_text()

@@ -185,12 +185,41 @@ def test_the_summary_shows_progress_across_rounds(rounds, tmp_path: Path) -> Non
     report_stage(work, ReportOptions(year=2027), load_settings())
     sheet = openpyxl.load_workbook(work / "report" / "ringkasan_2027.xlsx")["Perkembangan"]
     headers = [c.value for c in sheet[4]]
-    assert headers[2:5] == ["Memenuhi syarat (putaran 1)", "Perlu perbaikan (putaran 1)",
-                            "Tidak memenuhi syarat (putaran 1)"]  # fmt: skip
-    total = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "JUMLAH")
+    assert headers == ["Kecamatan", "Desa/Kelurahan", "Putaran", "Memenuhi syarat",
+                       "Perlu perbaikan", "Tidak memenuhi syarat"]  # fmt: skip
+    rows = list(sheet.iter_rows(values_only=True))
+    total = next(r for r in rows if r[0] == "JUMLAH" and r[2] == "Putaran 2")
     second = rounds["second"]["status"].value_counts()
-    assert total[5:8] == (second["eligible"], second["needs_fix"], second["ineligible"])
+    assert total[3:6] == (second["eligible"], second["needs_fix"], second["ineligible"])
+    by_desa = rows[rows.index(next(r for r in rows if r[0] == "Per desa/kelurahan")) + 1 :]
+    in_second = [r for r in by_desa if r[2] == "Putaran 2"]
+    assert sum(r[3] + r[4] + r[5] for r in in_second) == len(rounds["second"])
     assert len(sheet._charts) == 1
+
+
+def test_the_progress_sheet_prints_its_chart_whole_and_at_eight_points_for_four_rounds(
+    rounds, tmp_path: Path
+) -> None:
+    from bantuan_iuran.pipeline import ReportOptions, report_stage
+    from bantuan_iuran.report.workbooks import write_summary_workbook
+    from bantuan_iuran.rounds import history
+    from helpers import excel_fit_scale
+
+    work = tmp_path / "work"
+    shutil.copytree(rounds["work"], work)
+    report = report_stage(work, ReportOptions(year=2027), load_settings()).report
+    second = pd.read_parquet(work / "rounds" / "round_2.parquet")
+    four = history({n: second for n in range(1, 5)})
+    write_summary_workbook(report, tmp_path / "four.xlsx", four)
+    sheet = openpyxl.load_workbook(tmp_path / "four.xlsx")["Perkembangan"]
+    assert excel_fit_scale(sheet) * 11 / 100 >= 8
+    assert [r[2] for r in sheet.iter_rows(min_row=5, max_row=8, values_only=True)] == [
+        f"Putaran {n}" for n in range(1, 5)
+    ]
+    (chart,) = sheet._charts
+    top = chart.anchor._from.row
+    breaks = [b.id for b in sheet.row_breaks.brk]
+    assert not [b for b in breaks if top < b < top + 16]  # no page break through the chart
 
 
 def test_moves_between_two_rounds() -> None:

@@ -212,7 +212,8 @@ def test_same_file_twice_is_reported_and_counted_once(tmp_path: Path) -> None:
         ("NAMA_LGKP,TGL_LHR\nBUDI,1980-01-01\n", "no column for nik"),
         ("NIK,NAMA_LGKP,TGL_LHR\n3.50301E+15,BUDI,1980-01-01\n", "scientific notation"),
         ("NIK,NAMA_LGKP,TGL_LHR\n3503011205800001,BUDI,1980-05-12\n"
-         "3503011205800001,SITI,1981-01-01\n", "more than once"),
+         "3503011205800001,SITI,1981-01-01\n",
+         "dukcapil.csv holds NIKs more than once (3503********0001 in data rows 1 and 2)"),
     ],
 )  # fmt: skip
 def test_a_broken_registry_is_one_clear_message_and_nothing_is_written(

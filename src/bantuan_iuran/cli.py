@@ -21,6 +21,22 @@ if TYPE_CHECKING:
     from bantuan_iuran.pipeline import PendingWorkbooks
     from bantuan_iuran.validate import Acceptance
 
+
+def _flags_without_a_type() -> None:
+    """A flag takes no value, yet typer 0.29 prints `<bool>` beside every one in --help (its
+    own --help too): the help shows the type of options that take a value only."""
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+
+    def display_type_rich(self, ctx):
+        return None if getattr(self, "is_flag", False) else shown(self, ctx)
+
+    TyperOption.display_type_rich = display_type_rich
+
+
+_flags_without_a_type()
+
 app = typer.Typer(
     help="Verify village beneficiary lists for the BPJS Ketenagakerjaan premium subsidy.",
     no_args_is_help=True,

@@ -20,10 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bantuan_iuran.excel import (
-    LINE_PT,
     WorkbookJob,
     print_landscape,
-    print_scale,
+    row_height,
     row_lines,
     set_widths,
     wrapped_line_count,
@@ -52,7 +51,7 @@ if TYPE_CHECKING:  # no pandas at import: helper processes lay the workbooks out
 
     from bantuan_iuran.config import Corrections
 
-FONT_SIZE = 10  # at a print scale of 90 % or more: 9 pt on paper at least
+FONT_SIZE = 10  # fitted to the page width: 9.7 pt on paper in Excel
 BLANK = "...................."
 WITHDRAWN = ("dibatalkan: meninggal", "dibatalkan: pindah", "dibatalkan: mengundurkan diri")
 CHOICES = ("tetap diusulkan", *WITHDRAWN)
@@ -218,7 +217,7 @@ def _sheet_top(sheet, looks, title: str, place: str, cover: list[str], widths) -
     for offset, text in enumerate(cover):
         row = _COVER_ROW + offset
         sheet.merge_range(row, 0, row, last, text, looks["cover"])
-        sheet.set_row(row, LINE_PT * wrapped_line_count(text, span))
+        sheet.set_row(row, row_height(wrapped_line_count(text, span, size=FONT_SIZE), FONT_SIZE))
     return _COVER_ROW + len(cover)
 
 
@@ -280,7 +279,7 @@ def _place(desa: str, kecamatan: str, context: FormContext, what: str) -> str:
 
 
 def _header_height(sheet, row: int, names: Sequence[str], widths: Sequence[float]) -> None:
-    sheet.set_row(row, LINE_PT * row_lines(names, widths, bold=True, size=FONT_SIZE))
+    sheet.set_row(row, row_height(row_lines(names, widths, bold=True, size=FONT_SIZE), FONT_SIZE))
 
 
 def _sent_cells(row: dict[str, Any]) -> list[str]:
@@ -380,13 +379,12 @@ def _answer_validation(sheet, first: int, last: int, start: int) -> None:
 
 
 def _finish(sheet, widths: Sequence[float], first: int, header: int = _HEADER_ROW) -> None:
-    """Widths, print set-up at a scale that keeps 9 pt on paper (the `header` rows above
-    `first` on every page), and protection: only the answer cells can change (no password:
+    """Widths, print set-up (one page wide, the `header` rows above `first` on every page),
+    and protection: only the answer cells can change (no password:
     anyone may read, and unprotect deliberately)."""
     set_widths(sheet, widths)
     sheet.freeze_panes(first, 0)
-    print_landscape(sheet, first - 1, scale=print_scale(widths))
-    sheet.repeat_rows(header, first - 1)
+    print_landscape(sheet, (header, first - 1), widths)
     sheet.protect("", {"format_columns": True, "format_rows": True, "select_locked_cells": True})
 
 
@@ -424,7 +422,7 @@ def _detail_sheet(workbook, looks, rows: list[dict[str, Any]]) -> None:
         write_fitted_row(sheet, offset, detail_cells(row), widths, looks["text"], size=FONT_SIZE)
     set_widths(sheet, widths)
     sheet.freeze_panes(3, 0)
-    print_landscape(sheet, 2)
+    print_landscape(sheet, 2, widths)
     sheet.protect("", {"format_columns": True, "format_rows": True, "autofilter": True})
 
 

@@ -45,20 +45,22 @@ class Styles(dict):
         return self[key]
 
 
+# Number formats with the dots written in, so that an Indonesian reading 16,800 never sees
+# sixteen point eight: '#,##0' shows the reader's own separator. A format holds at most two
+# conditions, so three ranges of thousands: one format up to 999.999.999, one from 1.000 up.
+SMALL_AMOUNTS = '[<1000]0;[<1000000]#"."000;#"."000"."000'
+LARGE_AMOUNTS = '[<1000000]#"."000;[<1000000000]#"."000"."000;#"."000"."000"."000'
+AXIS_FORMAT = SMALL_AMOUNTS  # a chart axis: one format for all its ticks
+
+
 def dotted_format(value: int) -> str:
-    """A number format with the dots written in, one group per thousand: '#,##0' shows the
-    reader's own separator, and an Indonesian reading 16,800 sees sixteen point eight. The
-    cell stays a number (sums, sorting); the format fits the value it was written with.
+    """The format for a cell holding `value`, right for any other amount of its kind typed
+    into it later: the cell stays a number (sums, sorting).
 
-    >>> dotted_format(16800), dotted_format(2016000000), dotted_format(619)
-    ('#"."000', '#"."000"."000"."000', '0')
+    >>> dotted_format(16800) == SMALL_AMOUNTS, dotted_format(2016000000) == LARGE_AMOUNTS
+    (True, True)
     """
-    groups = (len(str(abs(int(value)))) - 1) // 3
-    return "#" + '"."000' * groups if groups else "0"
-
-
-# A chart axis takes one format for all its ticks: exact up to 999.999.999.
-AXIS_FORMAT = '[<1000]0;[<1000000]#"."000;#"."000"."000'
+    return SMALL_AMOUNTS if abs(int(value)) < 10**9 else LARGE_AMOUNTS
 
 
 def write_money(sheet, row: int, column: int, value: int, styles: Styles, bold=False) -> None:
@@ -105,9 +107,10 @@ _DIGIT_PX, _EDGE_PX, _PT_PER_PX = 7, 5, 0.75
 CELL_PADDING_PT = 6
 
 
-def column_points(width: float) -> float:
-    """What a column of `width` characters measures, in points, at 100 %."""
-    return (int(width * _DIGIT_PX + 0.5) + _EDGE_PX) * _PT_PER_PX
+def column_points(width: float, digit_px: float = _DIGIT_PX) -> float:
+    """What a column of `width` characters measures, in points, at 100 %, where the
+    workbook's font has a digit `digit_px` pixels wide (Calibri 11's by default)."""
+    return (int(width * digit_px + 0.5) + _EDGE_PX) * _PT_PER_PX
 
 
 def width_for(points: float) -> float:
@@ -130,30 +133,80 @@ def printable_points() -> tuple[float, float]:
     )
 
 
-# A column `width` characters wide prints wider in LibreOffice than in Excel: it counts the
-# digit of Carlito at 11 pt as 7.4 pixels where Excel counts Calibri's as 7.
-WIDEST_PRINTER = 1.08
-
-
 def print_scale(widths: Sequence[float]) -> int:
-    """The largest whole per cent at which the columns fit across an A4 landscape page, in
-    Excel and in LibreOffice."""
-    total = sum(column_points(width) for width in widths) * WIDEST_PRINTER
+    """The largest whole per cent at which the columns fit across an A4 landscape page: the
+    scale Excel fits them at with Calibri, the narrowest font they are printed in. A program
+    that measures columns in a wider font (LibreOffice without Carlito: DejaVu Sans) fits them
+    at a smaller scale, so pages cut for this one hold there too, with room to spare."""
+    total = sum(column_points(width) for width in widths)
     return min(100, math.floor(printable_points()[0] / total * 100))
 
 
-def print_landscape(sheet, header_row: int, scale: int | None = None) -> None:
-    """Landscape A4, the header repeated on every page, "Halaman x dari y" in the footer; at
-    `scale` per cent (the caller has cut the pages itself) or fitted to the page width."""
+def print_landscape(
+    sheet,
+    header: int | tuple[int, int],
+    widths: Sequence[float] | None = None,
+    keep: Sequence[tuple[int, int]] = (),
+) -> None:
+    """Landscape A4, the `header` row (or rows, first and last) repeated on every page,
+    "Halaman x dari y" in the footer, fitted to one page wide whatever font the program
+    measures columns in. With the columns' `widths`, the rows are cut into pages where Excel
+    would cut them at its scale (print_scale), the rows of each `keep` block (a chart) on one
+    page: a program printing in a wider font fits the columns smaller and keeps the same
+    pages, never more. Without, the caller has put the breaks (or the program does)."""
+    first, last = (header, header) if isinstance(header, int) else header
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
-    sheet.repeat_rows(header_row)
-    if scale is None:
-        sheet.fit_to_pages(1, 0)
-    else:
-        sheet.set_print_scale(scale)
+    sheet.repeat_rows(first, last)
+    sheet.fit_to_pages(1, 0)
     sheet.set_margins(**MARGINS_IN)
     sheet.set_footer("&CHalaman &P dari &N", {"margin": 0.25})
+    if widths is not None:
+        heights = [row_points(sheet, row) for row in range(_last_row(sheet, keep) + 1)]
+        room = printable_points()[1] * 100 / print_scale(widths) - LINE_PT  # a line to spare
+        sheet.set_h_pagebreaks(page_breaks(heights, (first, last), room, keep)[:1023])
+
+
+def row_points(sheet, row: int) -> float:
+    """A row's height in points as the layout set it (xlsxwriter keeps it, in pixels, to place
+    charts by), or the default row's."""
+    pixels = sheet.row_sizes.get(row, [sheet.default_row_height])[0]
+    return pixels * _PT_PER_PX
+
+
+def _last_row(sheet, keep: Sequence[tuple[int, int]]) -> int:
+    return max([sheet.dim_rowmax or 0, *(end for _, end in keep)])
+
+
+def page_breaks(
+    heights: Sequence[float],
+    header: tuple[int, int],
+    room: float,
+    keep: Sequence[tuple[int, int]] = (),
+) -> list[int]:
+    """The rows that start a new page, for rows of these `heights` (points) on pages `room`
+    points tall, the `header` rows (first, last) repeated at the top of every page after the
+    first; a `keep` block (first, last row) moves whole to the next page when it does not fit.
+
+    >>> page_breaks([20, 10, 10, 10, 10], (0, 0), 40)
+    [3]
+    >>> page_breaks([20, 10, 10, 10, 10], (0, 0), 40, keep=[(2, 3)])
+    [2, 4]
+    """
+    repeated = sum(heights[header[0] : header[1] + 1])
+    blocks = {start: end for start, end in keep}
+    breaks: list[int] = []
+    used = sum(heights[: header[1] + 1])
+    row = header[1] + 1
+    while row < len(heights):
+        end = min(blocks.get(row, row), len(heights) - 1)
+        height = sum(heights[row : end + 1])
+        if used + height > room and used > repeated:
+            breaks.append(row)
+            used = repeated
+        used += height
+        row = end + 1
+    return breaks
 
 
 def list_layout(
@@ -180,11 +233,20 @@ def list_layout(
         write_fitted_row(sheet, offset, row, widths, styles["text"])
     set_widths(sheet, widths)
     sheet.freeze_panes(top + 1, 0)
-    print_landscape(sheet, top)
+    print_landscape(sheet, top, widths)
 
 
 FONT_SIZE = 11  # xlsxwriter's default (Calibri 11)
 LINE_PT = 15.0
+# A further line of wrapped text, in its font size: Calibri's line (1.22) rounded up to the
+# pixels Excel draws it in.
+LINE_SPACING = 1.3
+
+
+def row_height(lines: int, size: float = FONT_SIZE) -> float:
+    """A row of `lines` lines of text at `size` points: the first as tall as Excel makes a
+    row (15 pt at 11 pt), each further one a line of the font."""
+    return LINE_PT * size / FONT_SIZE + (lines - 1) * LINE_SPACING * size
 
 
 def fitted_widths(
@@ -216,12 +278,18 @@ def wrapped_line_count(
     text: str, width: float, bold: bool = False, size: float = FONT_SIZE, strict: bool = False
 ) -> int:
     """How many lines `text` takes in a column `width` characters wide, wrapped between words
-    as a spreadsheet program wraps it; `strict` counts in the widest font it may be printed
-    in (for a document to sign, where nothing may be cut on any machine)."""
-    from bantuan_iuran.fonts import running_text_width, text_width
+    as a spreadsheet program wraps it. The program sizes a column by its own font's digit, so
+    the text is measured in digits (fonts.digits_wide: in DejaVu Sans or Liberation Sans,
+    whichever is wider): in Calibri or Carlito it takes no more lines. `strict` measures
+    Vera in points against Calibri's column (for a document to sign, where nothing may be cut
+    even where columns and text are measured in different fonts)."""
+    from bantuan_iuran.fonts import digits_wide, text_width
 
-    measure = text_width if strict else running_text_width
-    room = column_points(width) - CELL_PADDING_PT
+    if strict:
+        measure, room = text_width, column_points(width) - CELL_PADDING_PT
+    else:  # the padding in digits of the narrowest font, Calibri's
+        measure = digits_wide
+        room = width - (CELL_PADDING_PT / _PT_PER_PX - _EDGE_PX) / _DIGIT_PX
     if "\n" not in text and measure(text, size, bold) <= room:
         return 1  # most values: one measure, no words
     lines = 0
@@ -268,7 +336,7 @@ def write_fitted_row(
     """A row of text cells, as tall as its longest wrapped value: spreadsheet programs do not
     grow a row by themselves when a file sets heights, and a clipped reason helps nobody."""
     write_text_row(sheet, row, values, cell_format)
-    sheet.set_row(row, LINE_PT * size / FONT_SIZE * row_lines(values, widths, bold, size))
+    sheet.set_row(row, row_height(row_lines(values, widths, bold, size), size))
 
 
 @dataclass(frozen=True)

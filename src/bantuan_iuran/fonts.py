@@ -37,10 +37,22 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return stringWidth(text, bold_name if bold else regular, size)
 
 
-def running_text_width(text: str, size: float, bold: bool = False) -> float:
-    """The width of `text` in Helvetica (Arial's metrics, a little wider than Calibri's and
-    narrower than Vera's): for counting the lines a long wrapped text takes, where Vera would
-    make every row half as tall again as it prints."""
+@lru_cache(maxsize=1 << 16)
+def digits_wide(text: str, size: float, bold: bool = False) -> float:
+    """The width of `text` at `size` points in digits of the 11-point font a spreadsheet
+    column is measured in, as a program printing in Vera (DejaVu Sans) or in Helvetica (Arial,
+    Liberation Sans) would have it, whichever is wider: Vera is wider in small letters,
+    Helvetica in capitals; Calibri lies between."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    return stringWidth(text, "Helvetica-Bold" if bold else "Helvetica", size)
+    regular, bold_name = registered()
+    vera = stringWidth(text, bold_name if bold else regular, size)
+    helvetica = stringWidth(text, "Helvetica-Bold" if bold else "Helvetica", size)
+    return max(vera / _digit(regular), helvetica / _digit("Helvetica"))
+
+
+@cache
+def _digit(font: str) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return stringWidth("0", font, 11)

@@ -125,7 +125,7 @@ class RegistryExtract:
     """An extract opened for scanning; only the rows a batch needs are ever loaded."""
 
     def __init__(self, path: Path, settings: Settings, allow_empty: bool = False) -> None:
-        self.settings = settings
+        self.settings, self.path = settings, path
         self.dataset = _open_dataset(path)
         self.columns = _registry_columns(self.dataset.schema.names, settings, path)
         quality = NikQuality.of_batches(
@@ -180,7 +180,24 @@ class RegistryExtract:
         raw = table.cast(pa.schema([(n, pa.string()) for n in table.column_names])).to_pandas()
         del table
         pa.default_memory_pool().release_unused()  # hand the scan's buffers back at once
-        return canonical_registry(raw.fillna(""), self.settings)
+        try:
+            return canonical_registry(raw.fillna(""), self.settings)
+        except RepeatedNiks as repeated:
+            where = f"The {REGISTRY} {self.path.name}"
+            found = self._rows_of(repeated.niks)
+            raise InputError(repeated_message(where, found), hint=_REPEATED_HINT) from None
+
+    def _rows_of(self, niks: list[str]) -> list[tuple[str, list[int]]]:
+        """Where the extract holds these NIKs, by data row: one more pass over its NIKs, only
+        when it is refused."""
+        rows: dict[str, list[int]] = {}
+        start = 0
+        scan = self.dataset.scanner(columns={"nik": self._nik}, batch_size=_BATCH_ROWS)
+        for batch in scan.to_batches():
+            for nik, found in rows_of_repeated(batch.column(0), None, niks, start):
+                rows.setdefault(nik, []).extend(found)
+            start += batch.num_rows
+        return [(nik, rows[nik]) for nik in niks if len(rows.get(nik, [])) > 1]
 
 
 def _text_array(values: frozenset[str]) -> pa.Array:
@@ -310,18 +327,38 @@ def clean_niks(values: pd.Series) -> pd.Series:
     return values.where(clean, values[~clean].map(clean_nik))
 
 
+class RepeatedNiks(InputError):
+    """A registry holding NIKs more than once; `niks` are some of them, for finding their rows."""
+
+    def __init__(self, niks: list[str]) -> None:
+        super().__init__(
+            f"The registry extract holds NIKs more than once (for example "
+            f"{', '.join(mask_nik(n) for n in niks)}); a NIK belongs to one person.",
+            hint=_REPEATED_HINT,
+        )
+        self.niks = niks
+
+
+_REPEATED_HINT = "Ask Dukcapil for a corrected extract, or remove the repeated rows."
+
+
 def _unique_niks(niks: pd.Series) -> pd.Series:
     """The registry is the reference: a NIK held by two people makes every match doubtful, so
     the extract is refused with one clear message."""
     repeated = niks[niks.duplicated(keep=False) & niks.str.fullmatch(r"\d{16}")]
     if not repeated.empty:
-        examples = ", ".join(mask_nik(n) for n in sorted(set(repeated))[:3])
-        raise InputError(
-            f"The registry extract holds {thousands(repeated.nunique())} NIKs more than once "
-            f"(for example {examples}); a NIK belongs to one person.",
-            hint="Ask Dukcapil for a corrected extract, or remove the repeated rows.",
-        )
+        raise RepeatedNiks(sorted(set(repeated))[:_EXAMPLES])
     return niks
+
+
+def repeated_message(where: str, repeated: list[tuple[str, list[int]]]) -> str:
+    """'<where> holds NIKs more than once (3503********0001 in data rows 4 and 9, ...)'."""
+    shown = ", ".join(
+        f"{mask_nik(nik)} in data rows {', '.join(thousands(r) for r in rows[:-1])} and "
+        f"{thousands(rows[-1])}"
+        for nik, rows in repeated
+    )
+    return f"{where} holds NIKs more than once ({shown}); a NIK belongs to one person."
 
 
 def clean_nik_expression(nik: Any) -> Any:
@@ -343,7 +380,8 @@ class NikQuality:
     scientific: int = 0  # '3.50301E+15': digits lost
     unreadable: int = 0  # empty, or not 16 digits even after cleaning
     ending_in_zero: int = 0  # a number cell keeps 15 digits: the 16th becomes 0
-    repeated: list[str] = field(default_factory=list)  # NIKs seen twice in the first rows
+    # NIKs seen twice in the first rows, with their data rows
+    repeated: list[tuple[str, list[int]]] = field(default_factory=list)
     examples: list[tuple[int, str]] = field(default_factory=list)  # (row, masked value)
 
     @classmethod
@@ -359,7 +397,7 @@ class NikQuality:
         # Repeats are looked for in the first batch only (a hash of every row would cost more
         # than the rest of the check); the rows a batch matches are checked too (_unique_niks).
         if self.rows == 0:
-            self._find_repeated(pc.filter(raw, ok))
+            self.repeated = rows_of_repeated(raw, ok)
         bad_at = pc.indices_nonzero(pc.invert(ok))
         if len(bad_at):
             bad = pc.fill_null(pc.take(raw, bad_at), "")
@@ -376,11 +414,6 @@ class NikQuality:
                 value = bad[index].as_py()
                 self.examples.append((self.rows + bad_at[index].as_py() + 1, mask_numbers(value)))
         self.rows += len(raw)
-
-    def _find_repeated(self, niks: pa.Array) -> None:
-        counts = pc.value_counts(niks)
-        twice = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
-        self.repeated.extend(twice.to_pylist()[:_EXAMPLES])
 
     def check(
         self, what: str, path: Path, allow_empty: bool = False, unique: bool = False
@@ -409,12 +442,7 @@ class NikQuality:
                 hint="Ask for the file as CSV or Parquet with the NIK column as text.",
             )
         if unique and self.repeated:
-            examples = ", ".join(mask_nik(n) for n in self.repeated[:_EXAMPLES])
-            raise InputError(
-                f"{where} holds NIKs more than once (for example {examples}); a NIK belongs to "
-                "one person.",
-                hint="Ask for a corrected file, or remove the repeated rows.",
-            )
+            raise InputError(repeated_message(where, self.repeated), hint=_REPEATED_HINT)
         if self.unreadable > _UNREADABLE_SHARE * self.rows:
             raise InputError(
                 f"{where}: {thousands(self.unreadable)} of {thousands(self.rows)} NIKs are not 16 "
@@ -434,6 +462,23 @@ class NikQuality:
 
     def _shown(self) -> str:
         return ", ".join(f"data row {row}: '{value}'" for row, value in self.examples)
+
+
+def rows_of_repeated(
+    raw: pa.Array, ok: pa.Array, niks: Collection[str] = (), start: int = 0
+) -> list[tuple[str, list[int]]]:
+    """Some NIKs `raw` holds more than once (or those of `niks` it holds), each with its data
+    rows (1 for the first, `start` rows before this array)."""
+    if not niks:
+        counts = pc.value_counts(pc.filter(raw, ok))
+        niks = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+        niks = sorted(niks.to_pylist())[:_EXAMPLES]
+    found = []
+    for nik in niks:
+        at = pc.indices_nonzero(pc.fill_null(pc.equal(raw, nik), False)).to_pylist()
+        if at:
+            found.append((nik, [start + index + 1 for index in at]))
+    return found
 
 
 def _sixteen_digits(values: pa.Array) -> pa.Array:

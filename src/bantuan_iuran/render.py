@@ -143,6 +143,7 @@ def report_totals(report) -> None:
     table.add_row("Premium a person for the year", rupiah(report.per_person))
     if report.budget is not None:
         table.add_row("Budget", rupiah(report.budget))
+        table.add_row("People paid for", thousands(len(report.selected)))
         table.add_row("Waiting list (budget too small)", thousands(len(report.waiting)))
     table.add_section()
     people = len(report.selected)

@@ -250,4 +250,4 @@ def _decree_layout(workbook, styles, document: DecreeDocument) -> None:
     sheet.set_h_pagebreaks(breaks[1:1024])
     set_widths(sheet, document.widths)
     sheet.freeze_panes(_HEADER_ROW + 1, 0)
-    print_landscape(sheet, _HEADER_ROW, scale=document.scale)
+    print_landscape(sheet, _HEADER_ROW)

@@ -72,15 +72,22 @@ def _total(label: str, people: Sequence[dict[str, Any]], kecamatan: str = "", de
     return Line(TOTAL, label, people=len(people), amount=amount, kecamatan=kecamatan, desa=desa)
 
 
+# People printed above the grand total on its page, so that the total and the signature
+# never stand alone on the last page.
+WITH_TOTAL = 3
+
+
 def paginate(lines: Sequence[Line], first: int, rest: int, tail: int = 0) -> list[list[Line]]:
     """Pages of at most `first` (then `rest`) text lines. A heading moves to the next page
-    unless the first line under it fits too; the last line (the grand total) stays with the
-    `tail` lines printed under it (the amount in words, the signature)."""
+    unless the first line under it fits too; the last WITH_TOTAL people, the totals after them
+    and the `tail` lines printed under the grand total (the amount in words, the signature)
+    move to the next page together."""
+    ending = _ending(lines)
     pages: list[list[Line]] = []
     page: list[Line] = []
     room = first
     for index, line in enumerate(lines):
-        needed = _block_height(lines, index) + (tail if index == len(lines) - 1 else 0)
+        needed = _block_height(lines, index, ending, tail)
         if page and needed > room:
             pages.append(page)
             page = list(_continuation(line))
@@ -92,12 +99,21 @@ def paginate(lines: Sequence[Line], first: int, rest: int, tail: int = 0) -> lis
     return pages
 
 
-def _block_height(lines: Sequence[Line], index: int) -> int:
-    """What must fit with this line: a heading with the headings and first line under it."""
+def _ending(lines: Sequence[Line]) -> int:
+    """Where the block that ends the document starts: its last WITH_TOTAL people."""
+    people = [index for index, line in enumerate(lines) if line.kind == PERSON]
+    return people[-WITH_TOTAL] if len(people) >= WITH_TOTAL else (people or [len(lines) - 1])[0]
+
+
+def _block_height(lines: Sequence[Line], index: int, ending: int, tail: int) -> int:
+    """What must fit with this line: a heading with the headings and first line under it;
+    from the ending on, everything to the end with the tail."""
     height = 0
-    for line in lines[index:]:
-        height += line.lines
-        if line.kind not in (KECAMATAN, DESA):
+    for at in range(index, len(lines)):
+        if at >= ending:
+            return height + sum(line.lines for line in lines[at:]) + tail
+        height += lines[at].lines
+        if lines[at].kind not in (KECAMATAN, DESA):
             break
     return height
 

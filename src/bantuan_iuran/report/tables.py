@@ -81,7 +81,7 @@ def run_report(
         schedule=schedule,
         selected=selected.reset_index(drop=True),
         waiting=waiting.reset_index(drop=True),
-        villages=village_summary(validated, selected),
+        villages=village_summary(validated, selected, waiting if budget is not None else None),
         budget=budget,
         has_previous=previous_niks is not None,
     )
@@ -117,9 +117,11 @@ def _priced(people: pd.DataFrame, schedule: list[MonthCost]) -> pd.DataFrame:
     )
 
 
-def village_summary(validated: pd.DataFrame, selected: pd.DataFrame) -> pd.DataFrame:
+def village_summary(
+    validated: pd.DataFrame, selected: pd.DataFrame, waiting: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Per kecamatan and desa: rows proposed, per status, ineligible per reason, people paid
-    for and their premium."""
+    for and their premium; with a budget, the people on the `waiting` list."""
     keys = ["kecamatan", "desa", "kode_desa"]
     rows = validated.assign(
         kecamatan=validated["kecamatan"].replace("", "(tidak dikenali)"),
@@ -137,5 +139,8 @@ def village_summary(validated: pd.DataFrame, selected: pd.DataFrame) -> pd.DataF
         columns=ineligible_codes, fill_value=0
     )
     paid = selected.groupby(keys).agg(people=("nik", "size"), premium=("premium_total", "sum"))
-    table = counts.join(by_reason, how="left").join(paid, how="left").fillna(0)
+    table = counts.join(by_reason, how="left").join(paid, how="left")
+    if waiting is not None:
+        table = table.join(waiting.groupby(keys).size().rename("waiting"), how="left")
+    table = table.fillna(0)
     return table.astype("int64").reset_index().sort_values(keys).reset_index(drop=True)

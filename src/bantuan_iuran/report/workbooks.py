@@ -3,6 +3,7 @@ and the waiting list. Layout only: every figure comes from the report tables."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -32,22 +33,25 @@ PRIORITY_NOTE = (
 )
 
 
-def write_people_workbook(people: pd.DataFrame, path: Path, title: str) -> None:
-    """The waiting list: one row per person in priority order, with its count and cost, and
-    how the order was decided."""
+def write_people_workbook(
+    people: pd.DataFrame, path: Path, title: str, by_priority: bool = True
+) -> None:
+    """A list of people (the waiting list `by_priority`, or the people paid for in kecamatan
+    and desa order), one row each with its NIK as text, where the row came from, the count
+    and cost; for the waiting list, how its order was decided."""
     fields = ["priority", "nik", "name", "birth_date", "desa", "kecamatan", "source_file",
-              "source_row"]  # fmt: skip
+              "source_sheet", "source_row"]  # fmt: skip
+    order = people["priority"] if by_priority else pd.Series(range(1, len(people) + 1))
     rows = people[fields].assign(
-        priority=people["priority"].map(thousands),
+        priority=order.map(thousands).to_numpy(),
         birth_date=people["birth_date"].map(indonesian_date),
     )
-    columns = (("Urutan", 8), ("NIK", 24), ("Nama", 34), ("Tanggal Lahir", 14), ("Desa", 20),
-               ("Kecamatan", 16), ("File", 30), ("Baris", 8))  # fmt: skip
+    columns = (("Urutan" if by_priority else "No", 8), ("NIK", 24), ("Nama", 34),
+               ("Tanggal Lahir", 14), ("Desa", 20), ("Kecamatan", 16), ("File", 30),
+               ("Sheet", 12), ("Baris", 8))  # fmt: skip
     cost = int(people["premium_total"].sum())
-    notes = (
-        f"Jumlah: {thousands(len(people))} orang, iuran setahun {rupiah(cost)}.",
-        PRIORITY_NOTE,
-    )
+    notes = (f"Jumlah: {thousands(len(people))} orang, iuran setahun {rupiah(cost)}.",)
+    notes += (PRIORITY_NOTE,) if by_priority else ()
     rows = list(rows.itertuples(index=False, name=None))
     write_workbook(WorkbookJob(path, list_layout, ("Daftar", title, columns, rows, notes)))
 
@@ -63,6 +67,7 @@ SUMMARY_HEADERS = {
     **{code: r.label for code, r in REASONS.items() if r.status == INELIGIBLE},
     "people": "Peserta Dibiayai",
     "premium": "Iuran Setahun (Rp)",
+    "waiting": "Daftar Cadangan",
 }
 _TEXT_COLUMNS = {"kecamatan", "desa", "kode_desa"}
 _REASON_COLUMNS = [code for code, r in REASONS.items() if r.status == INELIGIBLE]
@@ -79,16 +84,8 @@ def write_summary_workbook(
 
 def _summary_layout(workbook, styles, report: ReportResult, history: pd.DataFrame | None) -> None:
     kecamatan = kecamatan_totals(report.villages)
-    villages = _table_sheet(workbook, "Per Desa", report.villages, styles, report)
-    sheet = _table_sheet(workbook, "Per Kecamatan", kecamatan, styles, report)
-    below = f"B{_TOP + len(kecamatan) + 4}"
-    for title, column, cell in (
-        ("Peserta dibiayai per kecamatan (orang)", "people", below),
-        ("Iuran setahun per kecamatan (Rp)", "premium", below.replace("B", "J")),
-    ):
-        chart = _bar_chart(workbook, "Per Kecamatan", kecamatan, [column], title)
-        sheet.insert_chart(cell, chart)
-    chart = _bar_chart(
+    villages, widths = _table_sheet(workbook, "Per Desa", report.villages, styles, report)
+    chart, rows = _bar_chart(
         workbook,
         "Per Desa",
         report.villages,
@@ -96,65 +93,114 @@ def _summary_layout(workbook, styles, report: ReportResult, history: pd.DataFram
         "Hasil verifikasi per desa (baris usulan)",
         stacked=True,
     )
-    villages.insert_chart(_TOP + len(report.villages) + 3, 1, chart)
+    below = _TOP + len(report.villages) + 3
+    villages.insert_chart(below, 1, chart)
+    print_landscape(villages, _TOP, widths, keep=[(below, below + rows)])
+    sheet, widths = _table_sheet(workbook, "Per Kecamatan", kecamatan, styles, report)
+    below, tallest = _TOP + len(kecamatan) + 3, 0
+    for title, column, at in (
+        ("Peserta dibiayai per kecamatan (orang)", "people", 1),
+        ("Iuran setahun per kecamatan (Rp)", "premium", 9),
+    ):
+        chart, rows = _bar_chart(workbook, "Per Kecamatan", kecamatan, [column], title)
+        sheet.insert_chart(below, at, chart)
+        tallest = max(tallest, rows)
+    print_landscape(sheet, _TOP, widths, keep=[(below, below + tallest)])
     if history is not None and len(history.columns) > 5:  # two rounds or more
         _progress_sheet(workbook, styles, history, report)
 
 
 _STATUS_LABELS = {"eligible": "Memenuhi syarat", "needs_fix": "Perlu perbaikan",
                   "ineligible": "Tidak memenuhi syarat"}  # fmt: skip
+_STATUSES = list(_STATUS_LABELS)
+_PROGRESS_HEADERS = ["Kecamatan", "Desa/Kelurahan", "Putaran", *_STATUS_LABELS.values()]
+_CHART_ROWS = 16  # the rounds' chart: 300 pixels tall, 15 rows of 20, and a row to spare
+
+
+def rounds_long(history: pd.DataFrame) -> pd.DataFrame:
+    """rounds.history as one row per desa and round (kecamatan, desa, round, and the rows of
+    each status): as many columns for four rounds as for two."""
+    parts = []
+    for column in history.columns:
+        if column.startswith("eligible_"):
+            number = column.rsplit("_", 1)[1]
+            counts = history[[f"{status}_{number}" for status in _STATUSES]]
+            counts.columns = _STATUSES
+            part = history[["kecamatan", "desa"]].assign(round=int(number))
+            parts.append(pd.concat([part, counts], axis=1))
+    long = pd.concat(parts, ignore_index=True)
+    return long.sort_values(["kecamatan", "desa", "round"], kind="stable", ignore_index=True)
 
 
 def _progress_sheet(workbook, styles, history: pd.DataFrame, report: ReportResult) -> None:
-    """Per desa, then per kecamatan, the rows of each status in each round, and a chart of the
-    totals across rounds."""
+    """The rows of each status in each round: the totals with their chart, then per
+    kecamatan and per desa, a row per round, so that the table keeps its size (and its
+    print) for any number of rounds."""
     sheet = workbook.add_worksheet("Perkembangan")
     sheet.write_string(0, 0, f"PERKEMBANGAN PERBAIKAN ANTAR PUTARAN - TAHUN {report.year}",
                        styles["title"])  # fmt: skip
-    counts = [c for c in history.columns if c not in ("kecamatan", "desa")]
-    labels = [
-        f"{_STATUS_LABELS[c.rsplit('_', 1)[0]]} (putaran {c.rsplit('_', 1)[1]})" for c in counts
-    ]
-    by_kecamatan = history.drop(columns="desa").groupby("kecamatan", sort=True).sum()
-    by_kecamatan = by_kecamatan.reset_index().assign(desa="").loc[:, list(history.columns)]
-    headers = ["Kecamatan", "Desa/Kelurahan", *labels]
-    widths = fitted_widths(headers, _cell_texts(history), [24, 24] + [12] * len(counts))
-    row = _TOP
-    for table in (history, by_kecamatan):
-        row = _count_table(sheet, styles, table, headers, widths, row) + 2
+    by_desa = rounds_long(history)
+    by_kecamatan = by_desa.groupby(["kecamatan", "round"], sort=True)[_STATUSES].sum()
+    by_kecamatan = by_kecamatan.reset_index().assign(desa="")
+    totals = by_desa.groupby("round", sort=True)[_STATUSES].sum().reset_index()
+    totals = totals.assign(kecamatan="JUMLAH", desa="")
+    parts = [(totals, ""), (by_kecamatan, "Per kecamatan"), (by_desa, "Per desa/kelurahan")]
+    texts = [_progress_cells(row) for table, _ in parts for row in _progress_rows(table)]
+    widths = fitted_widths(_PROGRESS_HEADERS, texts, [24, 24, 10, 12, 12, 12])
+    write_fitted_row(sheet, _TOP, _PROGRESS_HEADERS, widths, styles["header"], bold=True)
+    row = _progress_block(sheet, styles, totals, _TOP + 1, bold=True)
+    chart_at = row + 1
+    _progress_chart(workbook, sheet, chart_at, row - len(totals), len(totals))
+    row = chart_at + _CHART_ROWS
+    for table, heading in parts[1:]:
+        sheet.merge_range(row, 0, row, len(widths) - 1, heading, styles["bold"])
+        row = _progress_block(sheet, styles, table, row + 1) + 1
     set_widths(sheet, widths)
-    sheet.freeze_panes(_TOP + 1, 2)
-    print_landscape(sheet, _TOP)
-    _progress_chart(workbook, sheet, history, counts, row)
+    sheet.freeze_panes(_TOP + 1, 0)
+    print_landscape(sheet, _TOP, widths, keep=[(chart_at, chart_at + _CHART_ROWS - 1)])
 
 
-def _progress_chart(workbook, sheet, history, counts: list[str], top: int) -> None:
-    """Totals per round, as columns, from a small table under the others."""
-    rounds = sorted({int(c.rsplit("_", 1)[1]) for c in counts})
-    write_text_row(sheet, top, ["Putaran", *_STATUS_LABELS.values()], None)
-    for offset, number in enumerate(rounds, start=top + 1):
-        sheet.write_string(offset, 0, f"Putaran {number}")
-        for column, status in enumerate(_STATUS_LABELS, start=1):
-            sheet.write_number(offset, column, int(history[f"{status}_{number}"].sum()))
+def _progress_rows(table: pd.DataFrame) -> list[tuple]:
+    return list(table[["kecamatan", "desa", "round", *_STATUSES]].itertuples(index=False))
+
+
+def _progress_cells(row: tuple) -> list[str]:
+    kecamatan, desa, number, *counts = row
+    return [kecamatan, desa, f"Putaran {number}", *(thousands(int(c)) for c in counts)]
+
+
+def _progress_block(sheet, styles, table: pd.DataFrame, top: int, bold: bool = False) -> int:
+    """The table's rows from `top`, a row per place and round; returns the row after them."""
+    text = styles["bold"] if bold else styles["text"]
+    for offset, row in enumerate(_progress_rows(table)):
+        cells = _progress_cells(row)
+        write_text_row(sheet, top + offset, cells[:3], text)
+        for column, count in enumerate(row[3:], start=3):
+            write_money(sheet, top + offset, column, int(count), styles, bold=bold)
+    return top + len(table)
+
+
+def _progress_chart(workbook, sheet, at: int, first: int, count: int) -> None:
+    """The totals per round as columns, from the totals' rows (`first`, `count` of them)."""
     chart = workbook.add_chart({"type": "column"})
-    for column, label in enumerate(_STATUS_LABELS.values(), start=1):
+    for column, label in enumerate(_STATUS_LABELS.values(), start=3):
         chart.add_series({
             "name": label,
-            "categories": ["Perkembangan", top + 1, 0, top + len(rounds), 0],
-            "values": ["Perkembangan", top + 1, column, top + len(rounds), column],
+            "categories": ["Perkembangan", first, 2, first + count - 1, 2],
+            "values": ["Perkembangan", first, column, first + count - 1, column],
         })  # fmt: skip
     chart.set_title({"name": "Baris usulan per status, per putaran", "name_font": {"size": 11}})
     chart.set_y_axis({"num_format": AXIS_FORMAT, "major_gridlines": {"visible": True}})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 520, "height": 300})
-    sheet.insert_chart(top, len(_STATUS_LABELS) + 2, chart)
+    sheet.insert_chart(at, 0, chart, {"x_offset": 2, "y_offset": 4})
 
 
 def _bar_chart(
     workbook, sheet: str, table: pd.DataFrame, columns: list[str], title: str, stacked=False
 ):
     """Horizontal bars, one per table row in the table's order (top to bottom), the value
-    axis with dots between thousands."""
+    axis with dots between thousands; with the number of rows the chart covers."""
     chart = workbook.add_chart(
         {"type": "bar", "subtype": "stacked"} if stacked else {"type": "bar"}
     )
@@ -175,8 +221,22 @@ def _bar_chart(
     chart.set_y_axis({"reverse": True, "num_font": {"size": 8}})
     chart.set_x_axis({"num_format": AXIS_FORMAT, "major_gridlines": {"visible": True}})
     chart.set_legend({"position": "bottom"} if stacked else {"none": True})
-    chart.set_size({"width": 620, "height": max(360, 24 * len(table) + 120)})
-    return chart
+    height = max(360, 24 * len(table) + 120)
+    chart.set_size({"width": 620, "height": height})
+    return chart, math.ceil(height / 20)  # and the rows of 20 pixels it covers
+
+
+def funding_line(report: ReportResult) -> str:
+    """Who is paid for and what it costs; with a budget, the budget and the waiting list."""
+    paid = f"{thousands(len(report.selected))} orang dibiayai, iuran setahun {rupiah(report.total)}"
+    if report.budget is None:
+        return f"{paid[0].upper()}{paid[1:]}."
+    waiting = int(report.waiting["premium_total"].sum())
+    return (
+        f"Anggaran {rupiah(report.budget)}: {paid}; daftar cadangan "
+        f"{thousands(len(report.waiting))} orang (iuran setahun {rupiah(waiting)}), "
+        f"cadangan_{report.year}.xlsx."
+    )
 
 
 def kecamatan_totals(villages: pd.DataFrame) -> pd.DataFrame:
@@ -193,6 +253,7 @@ def _table_sheet(workbook, name: str, table: pd.DataFrame, styles, report: Repor
         f"{period_text(report).upper()}",
         styles["title"],
     )
+    sheet.write_string(1, 0, funding_line(report), styles["plain"])
     columns = list(table.columns)
     headers = [SUMMARY_HEADERS[c] for c in columns]
     widths = fitted_widths(
@@ -206,8 +267,7 @@ def _table_sheet(workbook, name: str, table: pd.DataFrame, styles, report: Repor
     _count_table(sheet, styles, table, headers, widths, _TOP)
     set_widths(sheet, widths)
     sheet.freeze_panes(_TOP + 1, 1)
-    print_landscape(sheet, _TOP)
-    return sheet
+    return sheet, widths
 
 
 def _cell_texts(table: pd.DataFrame) -> list[list[str]]:

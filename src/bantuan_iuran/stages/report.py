@@ -126,6 +126,8 @@ def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> R
     out = ensure_private_dir(workdir / REPORT)
     year = options.year
     write_csv(eligible_list(report.selected, report.has_previous), out / f"eligible_{year}.csv")
+    paid_title = f"DAFTAR PESERTA YANG DIBIAYAI TAHUN {year}"
+    write_people_workbook(report.selected, out / f"eligible_{year}.xlsx", paid_title, False)
     decree = decree_document(report, options.regency, settings.decree)
     public = public_copy(decree)
     pdf = Shared(write_decree_pdf_job, [(decree, out / f"lampiran_sk_{year}.pdf"),
