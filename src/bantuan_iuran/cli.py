@@ -390,6 +390,7 @@ def _report(run: _Run, workdir: Path, months, start_month, budget, previous) -> 
     outcome = report_stage(workdir, options, run.settings)
     render.warnings(outcome.warnings)
     render.report_totals(outcome.report)
+    render.budget_lines(outcome.budget_lines, options.year)
     year = options.year
     render.info(
         f"Decree attachment to sign -> {workdir / 'report' / f'lampiran_sk_{year}.pdf'} "

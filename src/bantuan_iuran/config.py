@@ -79,6 +79,8 @@ class Settings:
     received: tuple[tuple[str, str], ...] = ()  # (file pattern, ISO time): the analyst's word
     decree: Decree = field(default_factory=lambda: Decree())
     corrections: Corrections = field(default_factory=lambda: Corrections())
+    budget: BudgetTable = field(default_factory=lambda: BudgetTable())
+    handover: Handover = field(default_factory=lambda: Handover())
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
 
@@ -130,11 +132,14 @@ def read_user_config(path: Path) -> dict[str, Any]:
 
 
 def merge_config(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    """Nested tables merge; header alias lists extend the defaults so a user only adds names."""
+    """Nested tables merge; header alias lists extend the defaults so a user only adds names;
+    a template's columns are replaced whole."""
     merged = dict(base)
     for key, value in extra.items():
         if isinstance(value, dict) and isinstance(base.get(key), dict):
-            if key == "headers":
+            if key == "columns":  # a template's columns: the user's template, whole
+                merged[key] = value
+            elif key == "headers":
                 merged[key] = {
                     k: [*base[key].get(k, []), *v] if isinstance(v, list) else v
                     for k, v in {**base[key], **value}.items()
@@ -169,6 +174,8 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
         received=tuple((r.file, utc_time(r.when)) for r in config.received),
         decree=config.decree,
         corrections=config.corrections,
+        budget=config.budget,
+        handover=config.handover,
         raw=data,
     )
     _check(settings)
@@ -324,6 +331,41 @@ class ReceivedRule(_Table):
     when: datetime | date
 
 
+class BudgetLineTable(_Table):
+    """One detail line of the budget (RKA/DPA in SIPD): its account, its words, the premium
+    programmes it pays."""
+
+    rekening: str
+    uraian: str
+    programmes: Names = Field(min_length=1)
+
+
+class BudgetTable(_Table):
+    """The budget's detail lines for the year; account codes and sub-kegiatan vary by regency."""
+
+    sub_kegiatan: str = ""
+    sumber_dana: str = ""
+    satuan: str = "Orang / Bulan"
+    lines: list[BudgetLineTable] = []
+
+
+class Handover(_Table):
+    """The registration file for the BPJS Ketenagakerjaan branch: the template's columns (a
+    column's value is a field of the person, or fixed text after '='), its sheet and file
+    name (the branch's upload keeps the name it was downloaded with), rows a file, the
+    collective ('wadah') and whom the cover letter names."""
+
+    template_file: str = "template_upload_tk.xlsx"
+    sheet: str = "data_tk_baru"
+    max_rows: int = Field(default=10_000, ge=1, le=1_048_575)
+    columns: dict[str, str] = {}
+    wadah: str = ""
+    kepada: str = ""
+    kontak: str = ""
+    penandatangan: str = ""
+    jabatan: str = ""
+
+
 class RunTable(_Table):
     """The scheduled job's inputs (cli.py reads them; paths are relative to the file)."""
 
@@ -346,6 +388,8 @@ class ConfigFile(_Table):
     matching: MatchingTable
     decree: Decree = Decree()
     corrections: Corrections = Corrections()
+    budget: BudgetTable = BudgetTable()
+    handover: Handover = Handover()
     headers: dict[str, Names]
     registry_columns: dict[str, Names]
     enrolled_columns: dict[str, Names]

@@ -167,6 +167,21 @@ def report_totals(report) -> None:
         )
 
 
+def budget_lines(lines, year: int) -> None:
+    """The budget's detail lines as the finance officer will enter them."""
+    table = Table(title=f"Budget lines {year} (rincian_anggaran_{year}.xlsx)")
+    for name, justify in (("Account", "left"), ("Volume", "right"), ("Unit", "left"),
+                          ("Price", "right"), ("Total", "right")):  # fmt: skip
+        table.add_column(name, justify=justify)
+    for line in lines:
+        table.add_row(line.rekening, thousands(line.volume), line.satuan, rupiah(line.harga),
+                      rupiah(line.total))  # fmt: skip
+    total = sum(line.total for line in lines)
+    table.add_section()
+    table.add_row("[bold]Total[/bold]", "", "", "", f"[bold]{rupiah(total)}[/bold]")
+    console.print(table)
+
+
 def answers_summary(answers: pd.DataFrame) -> None:
     """What became of every answer the ledger holds and every row of the forms sent back, as
     a table by outcome and field."""

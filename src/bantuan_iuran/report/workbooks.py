@@ -297,3 +297,45 @@ def _count_table(sheet, styles, table: pd.DataFrame, headers, widths, top: int) 
         elif column:
             sheet.write_blank(total_row, column, None, styles["bold"])
     return total_row
+
+
+BUDGET_COLUMNS = (("Kode Rekening", 20), ("Uraian", 34), ("Spesifikasi", 44), ("Volume", 12),
+                  ("Satuan", 14), ("Harga (Rp)", 12), ("Jumlah (Rp)", 16),
+                  ("Sumber Dana", 12))  # fmt: skip
+
+
+def write_budget_workbook(lines: list, report: ReportResult, sub_kegiatan: str, path: Path):
+    """The budget's detail lines (report/budget.py) as a finance officer pastes them into
+    SIPD: volume, price and total as numbers, the total checked against the report's."""
+    write_workbook(WorkbookJob(path, _budget_layout, (lines, report, sub_kegiatan)))
+
+
+def _budget_layout(workbook, styles, lines: list, report: ReportResult, sub_kegiatan: str):
+    sheet = workbook.add_worksheet("Rincian Belanja")
+    sheet.write_string(0, 0, f"RINCIAN BELANJA BANTUAN IURAN BPJS KETENAGAKERJAAN TAHUN "
+                             f"{report.year}", styles["title"])  # fmt: skip
+    sheet.write_string(1, 0, f"Sub kegiatan: {sub_kegiatan or '....................'}",
+                       styles["plain"])  # fmt: skip
+    people = thousands(len(report.selected))
+    basis = f"{people} orang x {report.months} bulan = {rupiah(report.total)} (laporan)"
+    sheet.write_string(2, 0, basis, styles["plain"])
+    headers = [name for name, _ in BUDGET_COLUMNS]
+    texts = [_budget_texts(line) for line in lines]
+    widths = fitted_widths(headers, texts, [width for _, width in BUDGET_COLUMNS])
+    write_fitted_row(sheet, _TOP + 1, headers, widths, styles["header"], bold=True)
+    row = _TOP + 2
+    for line, cells in zip(lines, texts, strict=True):
+        write_fitted_row(sheet, row, cells, widths, styles["text"])
+        for column, value in ((3, line.volume), (5, line.harga), (6, line.total)):
+            write_money(sheet, row, column, value, styles)
+        row += 1
+    sheet.merge_range(row, 0, row, 5, "JUMLAH", styles["bold"])
+    write_money(sheet, row, 6, sum(line.total for line in lines), styles, bold=True)
+    sheet.write_blank(row, 7, None, styles["bold"])
+    set_widths(sheet, widths)
+    print_landscape(sheet, _TOP + 1, widths)
+
+
+def _budget_texts(line) -> list[str]:
+    return [line.rekening, line.uraian, line.spesifikasi, thousands(line.volume), line.satuan,
+            thousands(line.harga), thousands(line.total), line.sumber_dana]  # fmt: skip

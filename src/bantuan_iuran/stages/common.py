@@ -22,6 +22,8 @@ INGESTED = "ingested.parquet"
 VALIDATED = "validated.parquet"
 CORRECTIONS = "perbaikan"
 REPORT = "report"
+DECREED = "decreed.parquet"  # the people the report lists for the decree: what is handed over
+HANDOVER = "serah_terima"  # the registration files for the BPJS branch and what comes back
 # What `bantuan purge` deletes: every table that holds personal data before the final lists.
 ROUNDS = "rounds"  # each validation's outcome per row: rounds/round_<n>.parquet
 ANSWERED_ASIDE = "perbaikan_diubah"  # forms changed in the work folder, kept from overwriting

@@ -3,9 +3,8 @@ folder's year and write the decree attachment, the lists and the summary."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -24,10 +23,8 @@ from bantuan_iuran.manifest import (
 from bantuan_iuran.money import thousands
 from bantuan_iuran.processes import Shared
 from bantuan_iuran.schemas import ValidatedRows
-
-if TYPE_CHECKING:
-    pass
 from bantuan_iuran.stages.common import (
+    DECREED,
     INGESTED,
     REPORT,
     ROUNDS,
@@ -36,7 +33,7 @@ from bantuan_iuran.stages.common import (
     stale_warnings,
     start_stage,
 )
-from bantuan_iuran.workdir import read_table, write_csv
+from bantuan_iuran.workdir import read_table, write_csv, write_parquet
 
 
 def _history(workdir: Path) -> pd.DataFrame | None:
@@ -77,15 +74,18 @@ class ReportOptions:
 @dataclass
 class ReportOutcome(StageOutcome):
     report: object = None
+    budget_lines: list = field(default_factory=list)
 
 
 def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> ReportOutcome:
     from bantuan_iuran.registry import read_nik_list
+    from bantuan_iuran.report.budget import budget_lines, total_differs
     from bantuan_iuran.report.decree import decree_document, public_copy, write_decree_workbook
     from bantuan_iuran.report.pdf import write_decree_pdf_job
     from bantuan_iuran.report.tables import run_report
     from bantuan_iuran.report.workbooks import (
         kecamatan_totals,
+        write_budget_workbook,
         write_people_workbook,
         write_summary_workbook,
     )
@@ -126,6 +126,8 @@ def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> R
     out = ensure_private_dir(workdir / REPORT)
     year = options.year
     write_csv(eligible_list(report.selected, report.has_previous), out / f"eligible_{year}.csv")
+    write_parquet(report.selected.assign(year=year), workdir / DECREED)
+    record.wrote(workdir / DECREED, workdir)
     paid_title = f"DAFTAR PESERTA YANG DIBIAYAI TAHUN {year}"
     write_people_workbook(report.selected, out / f"eligible_{year}.xlsx", paid_title, False)
     decree = decree_document(report, options.regency, settings.decree)
@@ -136,6 +138,12 @@ def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> R
     write_decree_workbook(decree, out / f"lampiran_sk_{year}.xlsx")
     write_decree_workbook(public, out / f"lampiran_sk_{year}_publik.xlsx")
     write_summary_workbook(report, out / f"ringkasan_{year}.xlsx", _history(workdir))
+    outcome.budget_lines = budget_lines(report, settings.premium, settings.budget)
+    differs = total_differs(outcome.budget_lines, report)
+    if differs:
+        outcome.warnings.append(differs)
+    write_budget_workbook(outcome.budget_lines, report, settings.budget.sub_kegiatan,
+                          out / f"rincian_anggaran_{year}.xlsx")  # fmt: skip
     write_csv(report.villages, out / f"ringkasan_{year}.csv")
     write_csv(kecamatan_totals(report.villages), out / f"ringkasan_kecamatan_{year}.csv")
     waiting = (out / f"cadangan_{year}.csv", out / f"cadangan_{year}.xlsx")
