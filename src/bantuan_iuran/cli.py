@@ -403,7 +403,8 @@ def _report(run: _Run, workdir: Path, months, start_month, budget, previous) -> 
 def _hold(folder: Path, command: str):
     from bantuan_iuran.worklock import hold_workdir
 
-    return hold_workdir(folder, command, must_exist=command in ("validate", "report", "purge"))
+    existing = ("validate", "report", "purge", "handover", "branch-result")
+    return hold_workdir(folder, command, must_exist=command in existing)
 
 
 def _workdir(run: _Run, given: Path | None) -> Path:
@@ -472,6 +473,54 @@ def report(
             return _report(run, folder, months, start_month, budget, previous)
 
     _execute(config, year, body)
+
+
+StartOption = Annotated[
+    str | None,
+    typer.Option(
+        "--start",
+        metavar="YYYY-MM",
+        help="The month cover is asked to start. [default: the programme's first month, or "
+        "next month if it has passed]",
+    ),
+]
+
+
+@app.command()
+def handover(
+    workdir: WorkdirOption = None,
+    enrolled: EnrolledOption = None,
+    start: StartOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """After the decree: the registration files for the BPJS branch, the people not handed over
+    yet, with a cover letter; recorded in the ledger's register."""
+    from bantuan_iuran import render
+    from bantuan_iuran.stages.handover import HandoverOptions, handover_stage
+
+    def body(run: _Run) -> int:
+        folder = _workdir(run, workdir)
+        with _hold(folder, "handover"):
+            options = HandoverOptions(run.path(enrolled, "enrolled"), _month_start(start))
+            outcome = handover_stage(folder, options, run.settings)
+        render.warnings(outcome.warnings)
+        render.handover(outcome, folder)
+        return EXIT_OK
+
+    _execute(config, None, body)
+
+
+def _month_start(text: str | None):
+    """'2027-03' -> 1 March 2027."""
+    from datetime import date
+
+    if text is None:
+        return None
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a month: write it as 2027-03.") from None
 
 
 @app.command("run")

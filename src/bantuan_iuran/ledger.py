@@ -37,6 +37,13 @@ CREATE TABLE IF NOT EXISTS decisions (
 CREATE TABLE IF NOT EXISTS villages (
     kode_desa TEXT PRIMARY KEY, first_file TEXT NOT NULL, recorded TEXT NOT NULL,
     dropped TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS register (
+    id INTEGER PRIMARY KEY,
+    nik TEXT NOT NULL, event TEXT NOT NULL, value TEXT NOT NULL, detail TEXT NOT NULL,
+    file TEXT NOT NULL, sheet TEXT NOT NULL, row INTEGER NOT NULL,
+    receipt TEXT NOT NULL, received TEXT NOT NULL, round INTEGER NOT NULL,
+    recorded TEXT NOT NULL,
+    UNIQUE (nik, event, value, receipt, sheet, row));
 CREATE TABLE IF NOT EXISTS sources (
     file TEXT NOT NULL, sha256 TEXT NOT NULL, recorded TEXT NOT NULL,
     PRIMARY KEY (file, sha256));
@@ -69,6 +76,28 @@ class Decision:
 
 
 DECISION_COLUMNS = [f.name for f in fields(Decision)]
+
+
+@dataclass(frozen=True)
+class RegisterEvent:
+    """A step in a person's registration with the BPJS branch, keyed by NIK: handed over (in
+    hand-over `value`, from `detail`, the month cover is asked to start), registered (`value`
+    the membership number KPJ, `detail` the date cover starts) or rejected (`value` the
+    branch's reason), with the file and row it is written in and that file's SHA-256."""
+
+    nik: str
+    event: str  # handed_over | registered | rejected
+    value: str
+    detail: str
+    file: str
+    sheet: str
+    row: int
+    receipt: str
+    received: str
+    round: int
+
+
+REGISTER_COLUMNS = [f.name for f in fields(RegisterEvent)]
 
 
 class Ledger:
@@ -108,6 +137,26 @@ class Ledger:
             f"SELECT {', '.join(DECISION_COLUMNS)}, recorded FROM decisions ORDER BY id"
         )
         return [(Decision(*row[:-1]), row[-1]) for row in rows]
+
+    def record_register(self, events: Iterable[RegisterEvent]) -> int:
+        """Adds the register events not recorded yet; returns how many were new."""
+        before, stamp = self.connection.total_changes, now()
+        self.connection.executemany(
+            f"INSERT OR IGNORE INTO register ({', '.join(REGISTER_COLUMNS)}, recorded) "
+            f"VALUES ({', '.join('?' * len(REGISTER_COLUMNS))}, ?)",
+            [(*(getattr(e, name) for name in REGISTER_COLUMNS), stamp) for e in events],
+        )
+        return self.connection.total_changes - before
+
+    def register(self) -> list[RegisterEvent]:
+        """Every register event in the order recorded (none in a ledger from before it)."""
+        try:
+            rows = self.connection.execute(
+                f"SELECT {', '.join(REGISTER_COLUMNS)} FROM register ORDER BY id"
+            ).fetchall()
+        except sqlite3.OperationalError:  # a read-only ledger written before the register
+            return []
+        return [RegisterEvent(*row) for row in rows]
 
     def villages(self) -> dict[str, str]:
         """The batch's villages still in it: code -> the file it first came in."""

@@ -96,6 +96,14 @@ _REASONS = (
         "Desa tidak dikenali",
     ),
     Reason(
+        "BPJS_REJECTED",
+        NEEDS_FIX,
+        "Pendaftaran ke BPJS Ketenagakerjaan ditolak kantor cabang. Periksa NIK, nama, dan "
+        "tanggal lahir dengan KTP/KK: tulis yang benar, atau batalkan bila orangnya tidak lagi "
+        "diusulkan.",
+        "Ditolak BPJS",
+    ),
+    Reason(
         "DUPLICATE",
         INELIGIBLE,
         "NIK yang sama diusulkan lebih dari sekali; usulan di baris lain yang dipertahankan.",

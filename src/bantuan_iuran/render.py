@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from numbers import Integral
+from pathlib import Path
 
 import pandas as pd
 from rich.console import Console
@@ -235,3 +236,36 @@ def progress_columns(progress: pd.DataFrame) -> pd.DataFrame:
         desa=desa, answered=progress["answered"].map({True: "yes", False: "no"})
     )
     return shown.rename(columns=_PROGRESS_HEADERS)
+
+
+def handover(outcome, workdir: Path) -> None:
+    """What a hand-over wrote, who it left out and why, and the register by state."""
+    from bantuan_iuran.handover.plan import EXCLUSIONS
+
+    plan = outcome.plan
+    if outcome.number:
+        info(
+            f"Hand-over {outcome.number}: {thousands(len(plan.people))} people, cover asked "
+            f"from {plan.start:%m-%Y} -> {workdir / 'serah_terima' / str(outcome.number)}"
+        )
+    else:
+        info("Nobody to hand over: every person of the decree is handed over already.")
+    for code, count in plan.excluded["exclusion"].value_counts().sort_index().items():
+        warnings([f"{thousands(int(count))} left out: {code} ({EXCLUSIONS[code]})"])
+    register(outcome.states)
+
+
+def register(states) -> None:
+    """People per state in the register (register.csv)."""
+    from bantuan_iuran.handover.register import STATE_LABELS, state_counts
+
+    table = Table(title="Register (register.csv)")
+    table.add_column("State")
+    table.add_column("", style="dim")
+    table.add_column("People", justify="right")
+    counts = state_counts(states)
+    for state, count in counts.items():
+        table.add_row(state, STATE_LABELS[state], thousands(count))
+    table.add_section()
+    table.add_row("[bold]total[/bold]", "", f"[bold]{thousands(sum(counts.values()))}[/bold]")
+    console.print(table)

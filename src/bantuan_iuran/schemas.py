@@ -182,3 +182,27 @@ class ValidatedRows(_Traced):
     answer_action: Series[str]
     answer_note: Series[str]
     answer_source: Series[str]
+
+
+class DecreedRows(_Traced):
+    """decreed.parquet: the people the report lists for the decree, named and born as the
+    registry has them; what `bantuan handover` hands over."""
+
+    nik: Series[str] = pa.Field(str_matches=r"^\d{16}$", unique=True)
+    name: Series[str]
+    birth_place: Series[str]
+    birth_date: Series[str] = pa.Field(str_matches=r"^\d{4}-\d{2}-\d{2}$")
+    sex: Series[str]
+    address: Series[str]
+    rt: Series[str]
+    rw: Series[str]
+    kode_desa: Series[str] = pa.Field(str_matches=_KODE_DESA)
+    desa: Series[str]
+    kecamatan: Series[str]
+    name_sent: Series[str]
+    continuing: Series[bool]
+    priority: Series[int] = pa.Field(ge=1)
+    months: Series[int] = pa.Field(ge=1, le=12)
+    premium_monthly: Series[int] = pa.Field(ge=0)
+    premium_total: Series[int] = pa.Field(ge=0)
+    year: Series[int]

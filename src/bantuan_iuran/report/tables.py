@@ -99,11 +99,15 @@ def eligible_people(validated: pd.DataFrame, previous_niks: set[str]) -> pd.Data
             hint="Run `bantuan validate` again.",
         )
     columns = [*PERSON_COLUMNS, "row_id", "source_file", "source_sheet", "source_row"]
-    # The decree names people as the registry does ("SITI AMINAH", not "Hj. Siti Aminah, S.Pd"):
-    # validation has confirmed that the two are the same person.
+    # The decree names people as the registry does ("SITI AMINAH", not "Hj. Siti Aminah, S.Pd"),
+    # born on the registry's date: validation has confirmed that the two are the same person.
     official = eligible["registry_name"].where(eligible["registry_name"] != "", eligible["name"])
+    born = eligible["registry_birth_date"].where(
+        eligible["registry_birth_date"] != "", eligible["birth_date"]
+    )
     return eligible[columns].assign(
         name=official,
+        birth_date=born,
         name_sent=eligible["name"],
         continuing=eligible["nik"].isin(previous_niks),
     )

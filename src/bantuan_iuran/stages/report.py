@@ -22,7 +22,7 @@ from bantuan_iuran.manifest import (
 )
 from bantuan_iuran.money import thousands
 from bantuan_iuran.processes import Shared
-from bantuan_iuran.schemas import ValidatedRows
+from bantuan_iuran.schemas import DecreedRows, ValidatedRows
 from bantuan_iuran.stages.common import (
     DECREED,
     INGESTED,
@@ -126,7 +126,8 @@ def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> R
     out = ensure_private_dir(workdir / REPORT)
     year = options.year
     write_csv(eligible_list(report.selected, report.has_previous), out / f"eligible_{year}.csv")
-    write_parquet(report.selected.assign(year=year), workdir / DECREED)
+    decreed = report.selected.assign(year=year)[list(DecreedRows.to_schema().columns)]
+    write_parquet(DecreedRows.validate(decreed), workdir / DECREED)
     record.wrote(workdir / DECREED, workdir)
     paid_title = f"DAFTAR PESERTA YANG DIBIAYAI TAHUN {year}"
     write_people_workbook(report.selected, out / f"eligible_{year}.xlsx", paid_title, False)
