@@ -510,6 +510,30 @@ def handover(
     _execute(config, None, body)
 
 
+@app.command("branch-result")
+def branch_result(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="The branch's result files: accepted and rejected people, any layout."),
+    ],
+    workdir: WorkdirOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Read what the BPJS branch sent back: each person handed over becomes registered (with
+    KPJ and cover start) or rejected (back to the village on the next correction form)."""
+    from bantuan_iuran import render
+    from bantuan_iuran.stages.branch import branch_result_stage
+
+    def body(run: _Run) -> int:
+        folder = _workdir(run, workdir)
+        with _hold(folder, "branch-result"):
+            outcome = branch_result_stage(folder, list(files), run.settings)
+        render.branch_result(outcome, folder)
+        return EXIT_PARTIAL if outcome.partial else EXIT_OK
+
+    _execute(config, None, body)
+
+
 def _month_start(text: str | None):
     """'2027-03' -> 1 March 2027."""
     from datetime import date
@@ -656,12 +680,28 @@ def sample(
     batch: Annotated[
         Path | None, typer.Option(help="With --answers-to: the sample batch of round 1.")
     ] = None,
+    branch_to: Annotated[
+        Path | None,
+        typer.Option(
+            help="Instead: the BPJS branch's results for this work folder's latest hand-over."
+        ),  # fmt: skip
+    ] = None,
 ) -> None:
     """Write a synthetic batch: village files, registry extract, enrolled list and the truth;
     or, with --answers-to, the villages' side of the next round."""
     from bantuan_iuran import render
     from bantuan_iuran.sample import generate_sample
 
+    if branch_to is not None:
+        from bantuan_iuran.sample.branch import answer_handover
+
+        played = answer_handover(branch_to, outdir, seed)
+        render.info(
+            f"The branch registered {thousands(played.accepted)} people and rejected "
+            f"{thousands(played.rejected)}; its list also names one person never handed over "
+            f"-> {outdir}"
+        )
+        return
     if answers_to is not None:
         from bantuan_iuran.sample.answers import answer_round
 

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from bantuan_iuran.money import rupiah, thousands
-from bantuan_iuran.nik import mask_numbers
+from bantuan_iuran.nik import mask_nik, mask_numbers
 
 # A log file (a scheduled job's output) is no terminal: tables get the width they need there
 # instead of a terminal's 80 columns, so that no header is cut ("answe...").
@@ -269,3 +269,24 @@ def register(states) -> None:
     table.add_section()
     table.add_row("[bold]total[/bold]", "", f"[bold]{thousands(sum(counts.values()))}[/bold]")
     console.print(table)
+
+
+def branch_result(outcome, workdir: Path) -> None:
+    """What became of each row of the branch's results, the files that could not be read,
+    and the register by state."""
+    warnings([f"Not read: {line}" for line in outcome.unreadable])
+    log = outcome.log
+    if len(log):
+        counts = log.groupby(["outcome", "result"]).size().reset_index(name="rows")
+        table = Table(
+            title=f"Branch results ({workdir / 'serah_terima' / 'hasil_pendaftaran.csv'})"
+        )
+        for name in ("Outcome", "Branch said", "Rows"):
+            table.add_column(name, justify="right" if name == "Rows" else "left")
+        for row in counts.itertuples(index=False):
+            table.add_row(row.outcome, row.result or "(not said)", thousands(int(row.rows)))
+        console.print(table)
+    for line in log[log["message"] != ""].head(20).itertuples(index=False):
+        warnings([f"{line.file} {line.sheet} row {line.row} ({mask_nik(line.nik)}): "
+                  f"{line.outcome}: {line.message}"])  # fmt: skip
+    register(outcome.states)

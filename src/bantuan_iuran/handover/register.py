@@ -62,3 +62,36 @@ def rejections(events: Sequence[RegisterEvent]) -> dict[str, tuple[str, int]]:
     """NIKs whose latest event is a rejection: the branch's reason and the round it came in."""
     last = {event.nik: event for event in events}
     return {nik: (e.value, e.round) for nik, e in last.items() if e.event == REJECTED}
+
+
+_ANSWER_ROUND = r"\(putaran (\d+)\)"
+
+
+def mark_rejected(validated: pd.DataFrame, rejected: dict[str, tuple[str, int]]) -> pd.DataFrame:
+    """Eligible rows whose NIK the branch rejected go back to their village (BPJS_REJECTED,
+    with the branch's reason), until the village answers the row in a round after the
+    rejection came in: then the row stands as validated, to be handed over again."""
+    from bantuan_iuran.reasons import ORDER, explain
+
+    if not rejected:
+        return validated
+    answered = (
+        validated["answer_source"].str.extract(_ANSWER_ROUND, expand=False).fillna("0").astype(int)
+    )
+    came_in = validated["nik"].map({nik: r for nik, (_, r) in rejected.items()})
+    back = (validated["status"] == "eligible") & came_in.notna() & (answered <= came_in.fillna(0))
+    if not back.any():
+        return validated
+    marked = validated.copy()
+    codes = marked.loc[back, "reasons"].map(
+        lambda text: ";".join(
+            sorted([*filter(None, text.split(";")), "BPJS_REJECTED"], key=ORDER.__getitem__)
+        )  # fmt: skip
+    )
+    marked.loc[back, "reasons"] = codes
+    marked.loc[back, "reason_text"] = codes.map(lambda text: explain(text.split(";")))
+    marked.loc[back, "reason_detail"] = marked.loc[back, "nik"].map(
+        lambda nik: f"Alasan BPJS: {rejected[nik][0]}"
+    )
+    marked.loc[back, "status"] = "needs_fix"
+    return marked

@@ -104,6 +104,7 @@ def validate_stage(
     `bantuan run` writes them while the report stage works."""
     from bantuan_iuran.corrections import FormContext, correction_jobs
     from bantuan_iuran.excel import start_workbooks
+    from bantuan_iuran.handover.register import mark_rejected, rejections
     from bantuan_iuran.validate import run_validate
 
     ingested = read_table(workdir / INGESTED, "ingest", IngestedRows)
@@ -124,9 +125,13 @@ def validate_stage(
                 validated = run_validate(
                     ingested, checks.registry, checks.enrolled, settings
                 ).validated
+        rejected = rejections(ledger.register())
+        validated = mark_rejected(validated, rejected)
         batch = ledger.fact(BATCH) or read_manifest(workdir).get("batch") or new_batch()
         ledger.set_fact(BATCH, batch, "validate")
-        round_ = exchange_round(ledger, recorded_digests(workdir, "ingest"))
+        # A rejection from the branch starts a round too: its rows go back to their villages.
+        came_back = [f"rejected:{nik}" for nik in sorted(rejected)]
+        round_ = exchange_round(ledger, [*recorded_digests(workdir, "ingest"), *came_back])
         record.rows = _reconciled(ingested, validated)
         write_parquet(validated, workdir / VALIDATED)
         write_csv(validated, workdir / "validated.csv")
