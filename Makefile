@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	rm -rf $(WORK) $(WORK)-round2
+	rm -rf $(WORK) $(WORK)-round2 $(WORK)-cabang
 	@echo "== Round 1: the villages' lists"
 	$(BIN)/bantuan run data/sample/desa --dukcapil data/sample/dukcapil.parquet \
 		--enrolled data/sample/peserta_aktif.csv --year 2027 --workdir $(WORK); test $$? -le 1
@@ -26,6 +26,14 @@ demo: $(STAMP)
 	$(BIN)/bantuan run $(WORK)-round2/desa --dukcapil data/sample/dukcapil.parquet \
 		--enrolled data/sample/peserta_aktif.csv --year 2027 --workdir $(WORK); test $$? -le 1
 	@echo
+	@echo "== After the decree: the registration files for the BPJS branch"
+	$(BIN)/bantuan handover --workdir $(WORK)
+	@echo
+	@echo "== The branch answers (played by the sample generator): registered, rejected, a stranger"
+	$(BIN)/bantuan sample $(WORK)-cabang --branch-to $(WORK)
+	$(BIN)/bantuan branch-result $(WORK)-cabang/hasil_registrasi_diterima.xlsx \
+		$(WORK)-cabang/data_ditolak.csv --workdir $(WORK); test $$? -le 1
+	@echo
 	@echo "Outputs:"
 	@echo "  $(WORK)/validated.csv            every row with its status, reasons and suggestion"
 	@echo "  $(WORK)/perubahan_2.csv          what changed in round 2, row by row"
@@ -36,6 +44,9 @@ demo: $(STAMP)
 	@echo "  $(WORK)/report/lampiran_sk_2027.pdf    the decree attachment to print and sign (and .xlsx)"
 	@echo "  $(WORK)/report/lampiran_sk_2027_publik.pdf  the copy to post: NIKs masked, no birth dates"
 	@echo "  $(WORK)/report/ringkasan_2027.xlsx     the summary per desa and kecamatan, with charts"
+	@echo "  $(WORK)/report/rincian_anggaran_2027.xlsx  the budget lines (RKA/DPA) for SIPD"
+	@echo "  $(WORK)/serah_terima/1/              the registration files and cover letter for the branch"
+	@echo "  $(WORK)/register.csv                 each person's state: decreed, handed over, registered, rejected"
 	@echo
 	@echo "The command is in .venv/bin: run .venv/bin/bantuan --help (or . .venv/bin/activate first)."
 

@@ -137,6 +137,25 @@ def round_two() -> dict:
     )  # fmt: skip
 
 
+def handover_and_branch() -> dict[str, dict]:
+    """After the report: the hand-over of the whole decree, the branch's answer (played by the
+    generator), and that answer read back (stage_figures' work folder, copied)."""
+    work, played = CACHE / "work_handover", CACHE / "cabang"
+    for folder in (work, played):
+        shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(WORK, work)
+    figures = {"handover": run_child([BANTUAN, "handover", "-w", str(work)])}
+    subprocess.run([BANTUAN, "sample", str(played), "--branch-to", str(work)], check=True,
+                   cwd=ROOT, stdout=subprocess.DEVNULL)  # fmt: skip
+    figures["branch-result"] = run_child(
+        [BANTUAN, "branch-result", *map(str, sorted(played.iterdir())), "-w", str(work)]
+    )
+    register = (work / "register.csv").read_text("utf-8-sig").splitlines()[1:]
+    states = [line.split(",")[4] for line in register]
+    figures["branch-result"]["register"] = {s: states.count(s) for s in sorted(set(states))}
+    return figures
+
+
 def end_to_end() -> dict:
     registry, enrolled = str(BATCH / "dukcapil.parquet"), str(BATCH / "peserta_aktif.csv")
     shutil.rmtree(RUN_DIR, ignore_errors=True)
@@ -176,6 +195,7 @@ def main() -> None:
     rows = 20_001
     stages = stage_figures()
     stages["run, round 2 (answers read back)"] = round_two()
+    stages.update(handover_and_branch())
     stages["run (end to end)"], floor, naive = compared_rounds()
     scaling = {}
     for size in SCALES:

@@ -15,7 +15,18 @@ from bantuan_iuran.cli import app
 from helpers import ROOT, SAMPLE, screen_text
 
 runner = CliRunner()
-COMMANDS = ("ingest", "validate", "report", "run", "purge", "history", "sample", "config")
+COMMANDS = (
+    "ingest",
+    "validate",
+    "report",
+    "run",
+    "purge",
+    "history",
+    "handover",
+    "branch-result",
+    "sample",
+    "config",
+)
 
 
 @pytest.mark.parametrize("command", COMMANDS)

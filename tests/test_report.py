@@ -116,7 +116,7 @@ def _validated(rows: list[dict[str, str]]) -> pd.DataFrame:
         "status": "eligible", "reasons": "", "name": "X", "birth_place": "", "birth_date":
         "1980-01-01", "sex": "L", "address": "", "rt": "", "rw": "", "kecamatan": "Panggul",
         "desa": "Besuki", "kode_desa": "3503012001", "source_file": "f.xlsx", "source_sheet": "S",
-        "registry_name": "X",
+        "registry_name": "X", "registry_birth_date": "1980-01-01",
     }  # fmt: skip
     frame = pd.DataFrame([{**base, **r} for r in rows])
     return frame.assign(row_id=range(1, len(frame) + 1), source_row=range(2, len(frame) + 2))
@@ -269,3 +269,22 @@ def test_libreoffice_prints_the_summary_on_the_pages_it_cut_with_any_font(
     assert len(printed.pages) == cut
     for number, page in enumerate(printed.pages, start=1):
         assert f"Halaman {number} dari" in page.extract_text()
+
+
+def test_a_report_that_changes_who_is_paid_says_so_on_screen_and_in_a_file(
+    reported, tmp_path
+) -> None:
+    from bantuan_iuran.money import thousands
+    from bantuan_iuran.pipeline import ReportOptions, report_stage
+
+    work = tmp_path / "work"
+    shutil.copytree(reported[0], work)
+    tighter = report_stage(work, ReportOptions(year=2027, budget=100 * 201_600), SETTINGS)
+    changes = pd.read_csv(work / "report" / "perubahan_daftar_2027.csv", dtype=str)
+    assert (changes["change"] == "removed").sum() == len(tighter.report.waiting)
+    assert set(changes["status"]) == {"eligible"}  # still eligible: the budget left them out
+    removed = f"{thousands(len(changes))} removed"
+    assert any("changed since the last report" in w and removed in w for w in tighter.warnings)
+    again = report_stage(work, ReportOptions(year=2027, budget=100 * 201_600), SETTINGS)
+    assert not (work / "report" / "perubahan_daftar_2027.csv").exists()
+    assert not any("changed since" in w for w in again.warnings)

@@ -13,6 +13,7 @@ SQLite from the standard library: one file, transactions, no server, nothing to 
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -206,18 +207,36 @@ def ledger_stage(workdir: Path) -> Iterator[Ledger]:
     ensure_private_dir(workdir)
     path = workdir / LEDGER
     created = not path.exists()
-    connection = _connect(path)
+    with _disk_errors(path):
+        connection = _connect(path)
     if created:
         path.chmod(0o600)
     try:
-        connection.execute("BEGIN IMMEDIATE")
-        yield Ledger(connection)
-        connection.execute("COMMIT")
+        with _disk_errors(path):
+            connection.execute("BEGIN IMMEDIATE")
+            yield Ledger(connection)
+            connection.execute("COMMIT")
     except BaseException:
-        connection.execute("ROLLBACK")
+        if connection.in_transaction:  # SQLite has rolled back itself after a full disk
+            connection.execute("ROLLBACK")
         raise
     finally:
         connection.close()
+
+
+@contextmanager
+def _disk_errors(path: Path) -> Iterator[None]:
+    """A full disk or a read-only folder is the file system's error, naming the ledger, like
+    every other file the tool writes."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        words = str(exc)
+        if "full" in words:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path)) from exc
+        if "readonly" in words or "unable to open" in words:
+            raise OSError(errno.EACCES, words, str(path)) from exc
+        raise
 
 
 @contextmanager

@@ -278,14 +278,13 @@ def branch_result(outcome, workdir: Path) -> None:
     log = outcome.log
     if len(log):
         counts = log.groupby(["outcome", "result"]).size().reset_index(name="rows")
-        table = Table(
-            title=f"Branch results ({workdir / 'serah_terima' / 'hasil_pendaftaran.csv'})"
-        )
+        table = Table(title="Branch results")
         for name in ("Outcome", "Branch said", "Rows"):
             table.add_column(name, justify="right" if name == "Rows" else "left")
         for row in counts.itertuples(index=False):
             table.add_row(row.outcome, row.result or "(not said)", thousands(int(row.rows)))
         console.print(table)
+        info(f"Row by row -> {workdir / 'serah_terima' / 'hasil_pendaftaran.csv'}")
     for line in log[log["message"] != ""].head(20).itertuples(index=False):
         warnings([f"{line.file} {line.sheet} row {line.row} ({mask_nik(line.nik)}): "
                   f"{line.outcome}: {line.message}"])  # fmt: skip

@@ -38,9 +38,10 @@ def person_states(decreed: pd.DataFrame, events: Sequence[RegisterEvent]) -> pd.
 
 
 def _latest(events: Sequence[RegisterEvent]) -> dict[str, dict[str, str]]:
-    """Per NIK, its state and the facts of its events, each event over the ones before."""
+    """Per NIK, its state and the facts of its events, each event over the ones received
+    before it (in the order recorded where two were received at once)."""
     facts: dict[str, dict[str, str]] = {}
-    for event in events:
+    for event in in_received_order(events):
         fact = facts.setdefault(event.nik, {})
         fact["state"] = event.event
         if event.event == HANDED_OVER:
@@ -58,9 +59,13 @@ def state_counts(states: pd.DataFrame) -> dict[str, int]:
     return {state: int(counts.get(state, 0)) for state in STATES}
 
 
+def in_received_order(events: Sequence[RegisterEvent]) -> list[RegisterEvent]:
+    return sorted(events, key=lambda event: event.received)  # stable: recorded order within
+
+
 def rejections(events: Sequence[RegisterEvent]) -> dict[str, tuple[str, int]]:
     """NIKs whose latest event is a rejection: the branch's reason and the round it came in."""
-    last = {event.nik: event for event in events}
+    last = {event.nik: event for event in in_received_order(events)}
     return {nik: (e.value, e.round) for nik, e in last.items() if e.event == REJECTED}
 
 

@@ -27,6 +27,8 @@ RESULT_LOG = "hasil_pendaftaran.csv"
 # What became of a row of the branch's result.
 APPLIED, KNOWN = "applied", "already_recorded"
 NOT_HANDED_OVER, DISAGREES, CONFLICT, UNREAD = "not_handed_over", "disagrees", "conflict", "unread"
+BEFORE_HANDOVER = "before_handover"
+NOT_USED = (NOT_HANDED_OVER, DISAGREES, CONFLICT, UNREAD, BEFORE_HANDOVER)
 LOG_COLUMNS = ["file", "sheet", "row", "nik", "name", "birth_date", "result", "kpj",
                "cover_start", "reason", "outcome", "message"]  # fmt: skip
 
@@ -40,9 +42,7 @@ class BranchOutcome(StageOutcome):
     @property
     def partial(self) -> bool:
         """Some row or file could not be used: the scheduled job should hear of it."""
-        return bool(self.unreadable) or bool(
-            self.log["outcome"].isin([NOT_HANDED_OVER, DISAGREES, CONFLICT, UNREAD]).any()
-        )
+        return bool(self.unreadable) or bool(self.log["outcome"].isin(NOT_USED).any())
 
 
 def branch_result_stage(workdir: Path, files: list[Path], settings: Settings) -> BranchOutcome:
@@ -52,7 +52,8 @@ def branch_result_stage(workdir: Path, files: list[Path], settings: Settings) ->
     people = {row.nik: row for row in decreed.itertuples(index=False)}
     lines: list[dict] = []
     with ledger_stage(workdir) as ledger:
-        handed = {e.nik for e in ledger.register() if e.event == HANDED_OVER}
+        # When each NIK was last handed over: a result received before answers an earlier one.
+        handed = {e.nik: e.received for e in ledger.register() if e.event == HANDED_OVER}
         round_ = int(ledger.fact(ROUND) or 0)
         found: list[tuple[dict, RegisterEvent]] = []
         for path in files:
@@ -68,6 +69,13 @@ def branch_result_stage(workdir: Path, files: list[Path], settings: Settings) ->
                 line = _line(path.name, row)
                 lines.append(line)
                 line["outcome"], line["message"] = _check(row, handed, people, settings)
+                if not line["outcome"] and received < handed[row.nik]:
+                    line["outcome"] = BEFORE_HANDOVER
+                    line["message"] = (
+                        f"the file dates from {received}, before this person was handed over "
+                        f"({handed[row.nik]}): an answer to an earlier hand-over; if it is "
+                        "newer, give its time with [[received]] in the config"
+                    )
                 if not line["outcome"]:
                     found.append((line, _event(row, path.name, receipt, received, round_)))
         _mark_conflicts(found)
@@ -99,7 +107,9 @@ def _line(file: str, row: ResultRow) -> dict:
             "message": ""}  # fmt: skip
 
 
-def _check(row: ResultRow, handed: set[str], people: dict, settings: Settings) -> tuple[str, str]:
+def _check(
+    row: ResultRow, handed: dict[str, str], people: dict, settings: Settings
+) -> tuple[str, str]:
     """('', '') for a row to record; else its outcome and why."""
     if row.nik not in handed:
         return NOT_HANDED_OVER, "this NIK was never handed over to the branch"

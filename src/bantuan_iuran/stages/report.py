@@ -127,6 +127,16 @@ def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> R
     year = options.year
     write_csv(eligible_list(report.selected, report.has_previous), out / f"eligible_{year}.csv")
     decreed = report.selected.assign(year=year)[list(DecreedRows.to_schema().columns)]
+    changed = _decree_changes(workdir / DECREED, decreed, validated)
+    (out / f"perubahan_daftar_{year}.csv").unlink(missing_ok=True)
+    if len(changed):
+        write_csv(changed, out / f"perubahan_daftar_{year}.csv")
+        joined = int((changed["change"] == "added").sum())
+        outcome.warnings.append(
+            f"The list of people paid for changed since the last report: {thousands(joined)} "
+            f"added, {thousands(len(changed) - joined)} removed (report/perubahan_daftar_{year}"
+            ".csv, with why)."
+        )
     write_parquet(DecreedRows.validate(decreed), workdir / DECREED)
     record.wrote(workdir / DECREED, workdir)
     paid_title = f"DAFTAR PESERTA YANG DIBIAYAI TAHUN {year}"
@@ -170,6 +180,29 @@ def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> R
     record.finish(workdir)
     outcome.report = report
     return outcome
+
+
+def _decree_changes(path: Path, decreed: pd.DataFrame, validated: pd.DataFrame) -> pd.DataFrame:
+    """Who joined or left the list of people paid for since the last report, with the row's
+    status and reasons now: a run never changes who is paid without saying so."""
+    if not path.exists():
+        return pd.DataFrame()
+    before = pd.read_parquet(path, columns=["nik", "name", "kecamatan", "desa"])
+    added = decreed[~decreed["nik"].isin(before["nik"])].assign(change="added")
+    removed = before[~before["nik"].isin(decreed["nik"])].assign(change="removed")
+    changed = pd.concat([added, removed], ignore_index=True)
+    if changed.empty:
+        return changed
+    rank = validated["status"].map({"eligible": 0, "needs_fix": 1}).fillna(2)
+    now = validated.assign(rank=rank).sort_values("rank", kind="stable")
+    now = now.drop_duplicates("nik").set_index("nik")
+    found = changed["nik"].isin(now.index)
+    status = changed["nik"].map(now["status"]).where(found, "not in the lists any more")
+    return (
+        changed[["nik", "name", "kecamatan", "desa", "change"]]
+        .assign(status=status, reasons=changed["nik"].map(now["reasons"]).fillna(""))
+        .sort_values(["change", "kecamatan", "desa", "name"], ignore_index=True)
+    )
 
 
 ELIGIBLE_COLUMNS = [
