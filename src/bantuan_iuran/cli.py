@@ -403,7 +403,8 @@ def _report(run: _Run, workdir: Path, months, start_month, budget, previous) -> 
 def _hold(folder: Path, command: str):
     from bantuan_iuran.worklock import hold_workdir
 
-    existing = ("validate", "report", "purge", "handover", "branch-result")
+    existing = ("validate", "report", "purge", "handover", "branch-result", "month", "paid",
+                "changes")  # fmt: skip
     return hold_workdir(folder, command, must_exist=command in existing)
 
 
@@ -532,6 +533,118 @@ def branch_result(
         return EXIT_PARTIAL if outcome.partial else EXIT_OK
 
     _execute(config, None, body)
+
+
+MonthOption = Annotated[
+    str, typer.Option("--month", "-m", metavar="YYYY-MM", help="The month, as 2027-03.")
+]
+TodayOption = Annotated[
+    str | None,
+    typer.Option("--today", metavar="YYYY-MM-DD", help="The day to reckon from. [default: today]"),
+]
+
+
+@app.command()
+def month(
+    bill: Annotated[Path, typer.Argument(help="The branch's bill for the month (any layout).")],
+    month_: MonthOption,
+    workdir: WorkdirOption = None,
+    dukcapil: Annotated[
+        Path | None,
+        typer.Option("--dukcapil", "-d", help="A newer registry extract: deaths since."),
+    ] = None,
+    today: TodayOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Reconcile the branch's bill for a month with the register: what to pay, what to dispute,
+    refunds due after deaths, and the payment's deadline."""
+    from bantuan_iuran import render
+    from bantuan_iuran.stages.monthly import month_stage
+
+    def body(run: _Run) -> int:
+        folder = _workdir(run, workdir)
+        first = _month_start(month_)
+        with _hold(folder, "month"):
+            outcome = month_stage(folder, bill, first.year, first.month, run.settings,
+                                  dukcapil, _day(today))  # fmt: skip
+        render.warnings(outcome.warnings)
+        render.month(outcome)
+        return EXIT_OK
+
+    _execute(config, None, body)
+
+
+@app.command()
+def paid(
+    month_: MonthOption,
+    on: Annotated[str, typer.Option("--on", metavar="YYYY-MM-DD", help="The day it was paid.")],
+    amount: Annotated[
+        str | None,
+        typer.Option(metavar="RUPIAH", help="The amount paid. [default: the reconciled amount]"),
+    ] = None,
+    workdir: WorkdirOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Record that a month's premiums were paid (the payments' calendar counts on it)."""
+    from bantuan_iuran import render
+    from bantuan_iuran.config import parse_rupiah
+    from bantuan_iuran.stages.monthly import paid_stage
+
+    def body(run: _Run) -> int:
+        folder = _workdir(run, workdir)
+        first = _month_start(month_)
+        try:
+            given = parse_rupiah(amount) if amount is not None else None
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--amount") from None
+        with _hold(folder, "paid"):
+            recorded = paid_stage(folder, first.year, first.month, _day(on), given)
+        render.info(f"{month_}: paid {render.rupiah(recorded)} on {on} (recorded in the ledger)")
+        return EXIT_OK
+
+    _execute(config, None, body)
+
+
+@app.command()
+def changes(
+    reports: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Reports of deaths, moves, new jobs, withdrawals (any layout)."),
+    ] = None,
+    workdir: WorkdirOption = None,
+    dukcapil: Annotated[
+        Path | None,
+        typer.Option("--dukcapil", "-d", help="A newer registry extract: deaths and moves."),
+    ] = None,
+    today: TodayOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """People who leave during the year: recorded with reason and day; deaths listed for the
+    claim, other exits on the branch's deactivation sheet."""
+    from bantuan_iuran import render
+    from bantuan_iuran.stages.monthly import changes_stage
+
+    def body(run: _Run) -> int:
+        folder = _workdir(run, workdir)
+        with _hold(folder, "changes"):
+            outcome = changes_stage(folder, run.settings, dukcapil, list(reports or []),
+                                    _day(today))  # fmt: skip
+        render.changes(outcome)
+        return EXIT_PARTIAL if outcome.unread else EXIT_OK
+
+    _execute(config, None, body)
+
+
+def _day(text: str | None):
+    """'2027-03-14' -> that day; None stays None."""
+    from datetime import date
+
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a day: write it as 2027-03-14.") from None
 
 
 def _month_start(text: str | None):
@@ -680,6 +793,13 @@ def sample(
     batch: Annotated[
         Path | None, typer.Option(help="With --answers-to: the sample batch of round 1.")
     ] = None,
+    year_of: Annotated[
+        Path | None,
+        typer.Option(
+            help="Instead: the year after this work folder's hand-over (bills, a newer "
+            "registry, a village report), with --batch."
+        ),  # fmt: skip
+    ] = None,
     branch_to: Annotated[
         Path | None,
         typer.Option(
@@ -692,6 +812,17 @@ def sample(
     from bantuan_iuran import render
     from bantuan_iuran.sample import generate_sample
 
+    if year_of is not None:
+        from bantuan_iuran.sample.year import play_year
+
+        if batch is None:
+            raise typer.BadParameter("--year-of needs --batch (the sample folder of round 1)")
+        played = play_year(year_of, batch, outdir, seed)
+        render.info(
+            f"{played.bills} monthly bills with {played.planted} planted findings, a newer "
+            f"registry extract and a village report -> {outdir}"
+        )
+        return
     if branch_to is not None:
         from bantuan_iuran.sample.branch import answer_handover
 

@@ -81,6 +81,7 @@ class Settings:
     corrections: Corrections = field(default_factory=lambda: Corrections())
     budget: BudgetTable = field(default_factory=lambda: BudgetTable())
     handover: Handover = field(default_factory=lambda: Handover())
+    claims: Claims = field(default_factory=lambda: Claims())
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
 
@@ -176,6 +177,7 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
         corrections=config.corrections,
         budget=config.budget,
         handover=config.handover,
+        claims=config.claims,
         raw=data,
     )
     _check(settings)
@@ -366,6 +368,16 @@ class Handover(_Table):
     jabatan: str = ""
 
 
+class Claims(_Table):
+    """The death benefit a deceased member's heirs may claim, by months of contributions."""
+
+    full_benefit: Money = 42_000_000
+    basic_benefit: Money = 10_000_000
+    min_months: int = Field(default=3, ge=0)
+    due_day: int = Field(default=15, ge=1, le=28)  # of the month a premium is for
+    max_unpaid_months: int = Field(default=3, ge=1)  # then the collective is deactivated
+
+
 class RunTable(_Table):
     """The scheduled job's inputs (cli.py reads them; paths are relative to the file)."""
 
@@ -390,6 +402,7 @@ class ConfigFile(_Table):
     corrections: Corrections = Corrections()
     budget: BudgetTable = BudgetTable()
     handover: Handover = Handover()
+    claims: Claims = Claims()
     headers: dict[str, Names]
     registry_columns: dict[str, Names]
     enrolled_columns: dict[str, Names]

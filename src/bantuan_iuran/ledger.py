@@ -45,6 +45,10 @@ CREATE TABLE IF NOT EXISTS register (
     receipt TEXT NOT NULL, received TEXT NOT NULL, round INTEGER NOT NULL,
     recorded TEXT NOT NULL,
     UNIQUE (nik, event, value, receipt, sheet, row));
+CREATE TABLE IF NOT EXISTS payments (
+    month TEXT NOT NULL, event TEXT NOT NULL, amount INTEGER NOT NULL, on_date TEXT NOT NULL,
+    file TEXT NOT NULL, receipt TEXT NOT NULL, recorded TEXT NOT NULL,
+    UNIQUE (month, event, receipt, on_date));
 CREATE TABLE IF NOT EXISTS sources (
     file TEXT NOT NULL, sha256 TEXT NOT NULL, recorded TEXT NOT NULL,
     PRIMARY KEY (file, sha256));
@@ -83,11 +87,12 @@ DECISION_COLUMNS = [f.name for f in fields(Decision)]
 class RegisterEvent:
     """A step in a person's registration with the BPJS branch, keyed by NIK: handed over (in
     hand-over `value`, from `detail`, the month cover is asked to start), registered (`value`
-    the membership number KPJ, `detail` the date cover starts) or rejected (`value` the
-    branch's reason), with the file and row it is written in and that file's SHA-256."""
+    the membership number KPJ, `detail` the date cover starts), rejected (`value` the
+    branch's reason) or left during the year (`value` the reason code, `detail` the day it
+    happened), with the file and row it is written in and that file's SHA-256."""
 
     nik: str
-    event: str  # handed_over | registered | rejected
+    event: str  # handed_over | registered | rejected | left
     value: str
     detail: str
     file: str
@@ -99,6 +104,22 @@ class RegisterEvent:
 
 
 REGISTER_COLUMNS = [f.name for f in fields(RegisterEvent)]
+
+
+@dataclass(frozen=True)
+class Payment:
+    """A month's bill as reconciled (`billed`: the amount to pay, the bill's file and digest)
+    or its payment (`paid`: the amount and the day the treasury paid it)."""
+
+    month: str  # YYYY-MM
+    event: str  # billed | paid
+    amount: int
+    on_date: str  # ISO: the day it was paid, or the bill was received
+    file: str
+    receipt: str
+
+
+PAYMENT_COLUMNS = [f.name for f in fields(Payment)]
 
 
 class Ledger:
@@ -158,6 +179,25 @@ class Ledger:
         except sqlite3.OperationalError:  # a read-only ledger written before the register
             return []
         return [RegisterEvent(*row) for row in rows]
+
+    def record_payment(self, payment: Payment) -> int:
+        """A month's bill (the amount to pay) or its payment; returns 1 when it was new."""
+        before = self.connection.total_changes
+        self.connection.execute(
+            f"INSERT OR IGNORE INTO payments ({', '.join(PAYMENT_COLUMNS)}, recorded) "
+            f"VALUES ({', '.join('?' * len(PAYMENT_COLUMNS))}, ?)",
+            (*(getattr(payment, name) for name in PAYMENT_COLUMNS), now()),
+        )
+        return self.connection.total_changes - before
+
+    def payments(self) -> list[Payment]:
+        try:
+            rows = self.connection.execute(
+                f"SELECT {', '.join(PAYMENT_COLUMNS)} FROM payments ORDER BY rowid"
+            ).fetchall()
+        except sqlite3.OperationalError:  # a read-only ledger written before payments
+            return []
+        return [Payment(*row) for row in rows]
 
     def villages(self) -> dict[str, str]:
         """The batch's villages still in it: code -> the file it first came in."""

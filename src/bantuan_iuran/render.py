@@ -289,3 +289,55 @@ def branch_result(outcome, workdir: Path) -> None:
         warnings([f"{line.file} {line.sheet} row {line.row} ({mask_nik(line.nik)}): "
                   f"{line.outcome}: {line.message}"])  # fmt: skip
     register(outcome.states)
+
+
+def month(outcome) -> None:
+    """The month's findings and amounts, the deaths found, refunds due, the payment's date."""
+    from bantuan_iuran.monthly.reconcile import FINDINGS
+    from bantuan_iuran.monthly.workbook import month_words
+
+    result = outcome.result
+    for leaver in outcome.left:
+        warning(f"Recorded as deceased on {leaver.on} ({leaver.source}): {mask_nik(leaver.nik)}")
+    for path in outcome.files:
+        info(f"-> {path}")
+    table = Table(title=f"Bill {month_words(*result.month)}")
+    for name in ("Finding", "People", "Billed", "Due"):
+        table.add_column(name, justify="left" if name == "Finding" else "right")
+    for finding in FINDINGS:
+        part = result.lines[result.lines["finding"] == finding]
+        if len(part):
+            table.add_row(finding, thousands(len(part)), rupiah(int(part["billed"].sum())),
+                          rupiah(int(part["due"].sum())))  # fmt: skip
+    table.add_section()
+    table.add_row("[bold]To pay[/bold]", "", rupiah(result.billed),
+                  f"[bold]{rupiah(result.to_pay)}[/bold]")  # fmt: skip
+    console.print(table)
+    if result.expected is not None:
+        warning(f"The bill has no lines per person: checked by its totals only (the members "
+                f"covered cost {rupiah(result.expected)})")  # fmt: skip
+    if result.disputed:
+        warning(f"Disputed: {rupiah(result.disputed)} (the findings other than MATCHED and "
+                "WRONG_AMOUNT, and wrong amounts above the rate)")  # fmt: skip
+    if len(outcome.refunds):
+        total = rupiah(int(outcome.refunds["amount"].sum()))
+        warning(f"Refunds due from the branch: {total} for {thousands(len(outcome.refunds))} "
+                "person-months paid after a death (bulanan/pengembalian.csv)")  # fmt: skip
+    if outcome.payments.warning:
+        warning(outcome.payments.warning)
+    info(f"Reconciliation -> {outcome.folder}")
+
+
+def changes(outcome) -> None:
+    """Who left, by reason, the papers written, and report rows not understood."""
+    from collections import Counter
+
+    from bantuan_iuran.monthly.changes import LEAVING
+
+    if not outcome.leavers:
+        info("Nobody new leaves the programme.")
+    for reason, count in sorted(Counter(x.reason for x in outcome.leavers).items()):
+        info(f"{thousands(count)} left: {reason} ({LEAVING[reason][0]})")
+    warnings([f"Not understood (no known reason): {where}" for where in outcome.unread])
+    for path in outcome.files:
+        info(f"-> {path}")

@@ -11,11 +11,14 @@ import pandas as pd
 from bantuan_iuran.ledger import RegisterEvent
 
 DECREED, HANDED_OVER, REGISTERED, REJECTED = "decreed", "handed_over", "registered", "rejected"
-STATES = (DECREED, HANDED_OVER, REGISTERED, REJECTED)
+LEFT = "left"  # during the year: died, moved, became a wage earner, withdrew
+STATES = (DECREED, HANDED_OVER, REGISTERED, REJECTED, LEFT)
 STATE_LABELS = {DECREED: "Ditetapkan, belum diserahkan", HANDED_OVER: "Diserahkan ke BPJS",
-                REGISTERED: "Terdaftar", REJECTED: "Ditolak BPJS"}  # fmt: skip
+                REGISTERED: "Terdaftar", REJECTED: "Ditolak BPJS",
+                LEFT: "Keluar selama tahun berjalan"}  # fmt: skip
 REGISTER_FIELDS = ["nik", "name", "kecamatan", "desa", "state", "handover", "start_month",
-                   "kpj", "cover_start", "reason", "in_decree"]  # fmt: skip
+                   "kpj", "cover_start", "reason", "left_reason", "left_on",
+                   "in_decree"]  # fmt: skip
 
 
 def person_states(decreed: pd.DataFrame, events: Sequence[RegisterEvent]) -> pd.DataFrame:
@@ -28,7 +31,8 @@ def person_states(decreed: pd.DataFrame, events: Sequence[RegisterEvent]) -> pd.
     )
     table = pd.concat([people, gone], ignore_index=True)
     facts = [latest.get(nik, {}) for nik in table["nik"]]
-    for column in ("state", "handover", "start_month", "kpj", "cover_start", "reason"):
+    for column in ("state", "handover", "start_month", "kpj", "cover_start", "reason",
+                   "left_reason", "left_on"):  # fmt: skip
         default = DECREED if column == "state" else ""
         table[column] = [fact.get(column, default) for fact in facts]
     table["in_decree"] = table["nik"].isin(known)
@@ -50,6 +54,8 @@ def _latest(events: Sequence[RegisterEvent]) -> dict[str, dict[str, str]]:
             fact.update(kpj=event.value, cover_start=event.detail, reason="")
         elif event.event == REJECTED:
             fact.update(reason=event.value)
+        elif event.event == LEFT:
+            fact.update(left_reason=event.value, left_on=event.detail)
     return facts
 
 
