@@ -93,15 +93,21 @@ def _amount_columns(layout: Layout, programmes: Sequence[str]) -> dict[str, int]
 
 
 def money_value(text: str) -> int:
-    """'Rp 16.800', '16,800', '16800', '16800.0' -> 16800; anything else -> 0.
+    """Whole rupiah as a bill writes them, grouped or not, with or without cents; 0 for what
+    is no amount.
 
     >>> money_value("Rp 16.800"), money_value("16,800"), money_value("16800.0"), money_value("-")
     (16800, 16800, 16800, 0)
+    >>> money_value("10.000"), money_value("1.234.567,00"), money_value("12,852,000.00")
+    (10000, 1234567, 12852000)
     """
-    cleaned = re.sub(r"^\s*Rp\.?\s*", "", text.strip(), flags=re.IGNORECASE)
-    cleaned = re.sub(r"[.,]0+$", "", cleaned) if re.fullmatch(r"\d+[.,]0+", cleaned) else cleaned
-    digits = re.sub(r"[.,\s]", "", cleaned)
-    return int(digits) if digits.isdigit() else 0
+    cleaned = re.sub(r"^\s*Rp\.?\s*", "", text.strip(), flags=re.IGNORECASE).replace(" ", "")
+    grouped = re.fullmatch(r"(\d{1,3}(?:([.,])\d{3})+)(?:[.,]\d{1,2})?", cleaned, re.ASCII)
+    if grouped and (len(cleaned) == len(grouped.group(1)) or cleaned[len(grouped.group(1))]
+                    != grouped.group(2)):  # fmt: skip
+        return int(re.sub(r"\D", "", grouped.group(1)))
+    decimal = re.fullmatch(r"(\d+)(?:[.,]\d{1,2})?", cleaned, re.ASCII)
+    return int(decimal.group(1)) if decimal else 0
 
 
 def _stated_totals(texts: list[str], people: int | None, amount: int | None):
