@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	rm -rf $(WORK) $(WORK)-round2 $(WORK)-cabang
+	rm -rf $(WORK) $(WORK)-round2 $(WORK)-cabang $(WORK)-tahun
 	@echo "== Round 1: the villages' lists"
 	$(BIN)/bantuan run data/sample/desa --dukcapil data/sample/dukcapil.parquet \
 		--enrolled data/sample/peserta_aktif.csv --year 2027 --workdir $(WORK); test $$? -le 1
@@ -34,6 +34,18 @@ demo: $(STAMP)
 	$(BIN)/bantuan branch-result $(WORK)-cabang/hasil_registrasi_diterima.xlsx \
 		$(WORK)-cabang/data_ditolak.csv --workdir $(WORK); test $$? -le 1
 	@echo
+	@echo "== During the year (played by the sample generator): monthly bills, a death, leavers"
+	$(BIN)/bantuan sample $(WORK)-tahun --year-of $(WORK) --batch data/sample
+	$(BIN)/bantuan month $(WORK)-tahun/tagihan_2027-01.xlsx -m 2027-01 -w $(WORK) --today 2027-01-10
+	$(BIN)/bantuan paid -m 2027-01 --on 2027-01-14 -w $(WORK)
+	$(BIN)/bantuan month $(WORK)-tahun/tagihan_2027-02.xlsx -m 2027-02 -w $(WORK) --today 2027-02-10
+	$(BIN)/bantuan paid -m 2027-02 --on 2027-02-13 -w $(WORK)
+	$(BIN)/bantuan month $(WORK)-tahun/tagihan_2027-03.xlsx -m 2027-03 -w $(WORK) --today 2027-03-10 \
+		--dukcapil $(WORK)-tahun/dukcapil_2027-03.parquet
+	$(BIN)/bantuan changes $(WORK)-tahun/laporan_desa_maret.xlsx -w $(WORK) --today 2027-03-20 \
+		--dukcapil $(WORK)-tahun/dukcapil_2027-03.parquet
+	$(BIN)/bantuan month $(WORK)-tahun/tagihan_2027-04.xlsx -m 2027-04 -w $(WORK) --today 2027-04-20
+	@echo
 	@echo "Outputs:"
 	@echo "  $(WORK)/validated.csv            every row with its status, reasons and suggestion"
 	@echo "  $(WORK)/perubahan_2.csv          what changed in round 2, row by row"
@@ -46,7 +58,8 @@ demo: $(STAMP)
 	@echo "  $(WORK)/report/ringkasan_2027.xlsx     the summary per desa and kecamatan, with charts"
 	@echo "  $(WORK)/report/rincian_anggaran_2027.xlsx  the budget lines (RKA/DPA) for SIPD"
 	@echo "  $(WORK)/serah_terima/1/              the registration files and cover letter for the branch"
-	@echo "  $(WORK)/register.csv                 each person's state: decreed, handed over, registered, rejected"
+	@echo "  $(WORK)/register.csv                 each person's state: decreed, handed over, registered, rejected, left"
+	@echo "  $(WORK)/bulanan/                     each month's bill reconciled; leavers' papers; refunds due"
 	@echo
 	@echo "The command is in .venv/bin: run .venv/bin/bantuan --help (or . .venv/bin/activate first)."
 

@@ -322,7 +322,7 @@ def month(outcome) -> None:
     if len(outcome.refunds):
         total = rupiah(int(outcome.refunds["amount"].sum()))
         warning(f"Refunds due from the branch: {total} for {thousands(len(outcome.refunds))} "
-                "person-months paid after a death (bulanan/pengembalian.csv)")  # fmt: skip
+                "months of premium paid after a death (bulanan/pengembalian.csv)")  # fmt: skip
     if outcome.payments.warning:
         warning(outcome.payments.warning)
     info(f"Reconciliation -> {outcome.folder}")

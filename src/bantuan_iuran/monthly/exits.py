@@ -17,7 +17,7 @@ from bantuan_iuran.normalize import indonesian_date
 from bantuan_iuran.workdir import write_csv
 
 DOCUMENTS = (
-    "Surat keterangan kematian dari desa; surat keterangan ahli waris; KK dan KTP ahli waris"
+    "surat keterangan kematian dari desa; surat keterangan ahli waris; KK dan KTP ahli waris"
 )
 
 

@@ -37,6 +37,7 @@ class PaymentState:
     unpaid: list[str]  # the months in a row, up to today, whose due day passed unpaid
     next_due: str  # the first month not paid whose due day is still ahead ('' if none)
     warning: str  # '' when all is well
+    peringatan: str  # the same, for the office's papers
 
 
 def payment_state(
@@ -51,21 +52,32 @@ def payment_state(
         streak = [] if month in paid else [*streak, month]
     ahead = [m for m in months if m not in paid and due_date(m, due_day) >= today]
     next_due = ahead[0] if ahead else ""
+    months = ", ".join(streak)
     if len(streak) >= max_unpaid:
         warning = (
-            f"{len(streak)} months in a row unpaid ({', '.join(streak)}): the branch deactivates "
-            "the collective; a payment now counts as a new participation unless head office "
+            f"{len(streak)} months in a row unpaid ({months}): the branch deactivates the "
+            "collective; a payment now counts as a new participation unless head office "
             "approves a correction"
         )
+        peringatan = (
+            f"{len(streak)} bulan berturut-turut belum dibayar ({months}): kepesertaan kolektif "
+            "dinonaktifkan; pembayaran sekarang dihitung sebagai kepesertaan baru kecuali "
+            "kantor pusat menyetujui koreksi."
+        )
     elif streak and len(streak) == max_unpaid - 1 and next_due:
-        day = due_date(next_due, due_day)
+        day = f"{due_date(next_due, due_day):%d-%m-%Y}"
         warning = (
-            f"{', '.join(streak)} unpaid: pay {next_due} by {day:%d-%m-%Y}, or {max_unpaid} months "
-            "in a row will be unpaid and the branch deactivates the collective"
+            f"{months} unpaid: pay {next_due} by {day}, or {max_unpaid} months in a row will be "
+            "unpaid and the branch deactivates the collective"
+        )
+        peringatan = (
+            f"{months} belum dibayar: bayar iuran {next_due} paling lambat {day}; bila tidak, "
+            f"{max_unpaid} bulan berturut-turut belum dibayar dan kepesertaan kolektif "
+            "dinonaktifkan."
         )
     else:
-        warning = ""
-    return PaymentState(streak, next_due, warning)
+        warning = peringatan = ""
+    return PaymentState(streak, next_due, warning, peringatan)
 
 
 def refunds_due(billed: pd.DataFrame, deaths: dict[str, str], paid: set[str]) -> pd.DataFrame:

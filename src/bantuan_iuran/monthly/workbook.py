@@ -58,7 +58,7 @@ def _layout(workbook, styles, result: Reconciliation, refunds: pd.DataFrame, not
     rows = [
         (r.nik, r.name, r.kpj, r.finding, thousands(int(r.billed)), thousands(int(r.due)),
          r.sheet, str(r.row or ""), r.detail)
-        for r in lines.itertuples(index=False)
+        for r in _problems_first(lines).itertuples(index=False)
     ]  # fmt: skip
     columns = (("NIK", 20), ("Nama", 28), ("KPJ", 14), ("Temuan", 16), ("Ditagih", 12),
                ("Seharusnya", 12), ("Sheet", 12), ("Baris", 7), ("Keterangan", 40))  # fmt: skip
@@ -71,3 +71,9 @@ def _layout(workbook, styles, result: Reconciliation, refunds: pd.DataFrame, not
                    ("Jumlah (Rp)", 14))  # fmt: skip
         list_layout(workbook, styles, "Pengembalian", "IURAN YANG HARUS DIKEMBALIKAN (SESUDAH "
                     "MENINGGAL)", columns, rows, (f"Jumlah: {total}.",))  # fmt: skip
+
+
+def _problems_first(lines: pd.DataFrame) -> pd.DataFrame:
+    """The findings to act on first, each in the bill's order; the matched lines after."""
+    matched = lines["finding"] == "MATCHED"
+    return pd.concat([lines[~matched], lines[matched]])

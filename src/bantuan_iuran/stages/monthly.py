@@ -89,8 +89,8 @@ def month_stage(
         outcome.files = write_exit_papers(outcome.left, register, decreed, months, settings,
                                           papers)  # fmt: skip
     notes = [f"Tagihan: {bill_path.name} (SHA-256 {sha256_of(bill_path)[:16]})."]
-    if outcome.payments.warning:
-        notes.append(f"PERHATIAN: {outcome.payments.warning}")
+    if outcome.payments.peringatan:
+        notes.append(f"PERHATIAN: {outcome.payments.peringatan}")
     target = folder / f"rekonsiliasi_{label}.xlsx"
     write_reconciliation(outcome.result, outcome.refunds, notes, target)
     write_csv(outcome.result.lines, folder / f"rekonsiliasi_{label}.csv")
