@@ -22,9 +22,11 @@ demo: $(STAMP)
 	@echo "== The villages answer their correction forms (played by the sample generator)"
 	$(BIN)/bantuan sample $(WORK)-round2 --answers-to $(WORK) --batch data/sample
 	@echo
-	@echo "== Round 2: the lists, the answered forms and a revised list, same work folder"
+	@echo "== Round 2: the lists, the answered forms and a revised list, same work folder;"
+	@echo "   the budget (Rp 150 juta) does not reach everyone: the rest wait, in priority order"
 	$(BIN)/bantuan run $(WORK)-round2/desa --dukcapil data/sample/dukcapil.parquet \
-		--enrolled data/sample/peserta_aktif.csv --year 2027 --workdir $(WORK); test $$? -le 1
+		--enrolled data/sample/peserta_aktif.csv --year 2027 --workdir $(WORK) \
+		--budget 150.000.000; test $$? -le 1
 	@echo
 	@echo "== After the decree: the registration files for the BPJS branch"
 	$(BIN)/bantuan handover --workdir $(WORK)
@@ -46,6 +48,9 @@ demo: $(STAMP)
 		--dukcapil $(WORK)-tahun/dukcapil_2027-03.parquet
 	$(BIN)/bantuan month $(WORK)-tahun/tagihan_2027-04.xlsx -m 2027-04 -w $(WORK) --today 2027-04-20
 	@echo
+	@echo "== Replacements from the waiting list, an amended decree, their hand-over"
+	$(BIN)/bantuan replace --budget 150.000.000 --start 2027-05 -w $(WORK) --today 2027-04-20
+	@echo
 	@echo "Outputs:"
 	@echo "  $(WORK)/validated.csv            every row with its status, reasons and suggestion"
 	@echo "  $(WORK)/perubahan_2.csv          what changed in round 2, row by row"
@@ -60,6 +65,7 @@ demo: $(STAMP)
 	@echo "  $(WORK)/serah_terima/1/              the registration files and cover letter for the branch"
 	@echo "  $(WORK)/register.csv                 each person's state: decreed, handed over, registered, rejected, left"
 	@echo "  $(WORK)/bulanan/                     each month's bill reconciled; leavers' papers; refunds due"
+	@echo "  $(WORK)/perubahan_sk/1/              the amendment to the decree: who left, who replaces them"
 	@echo
 	@echo "The command is in .venv/bin: run .venv/bin/bantuan --help (or . .venv/bin/activate first)."
 

@@ -70,18 +70,20 @@ def test_the_plan_leaves_out_the_enrolled_the_too_old_at_start_and_the_handed_ov
         _person("3503010101900001", "C", "1990-01-01"),  # enrolled since
         _person("3503010101950001", "D", "1995-01-01"),  # handed over already
         _person("3503010101960001", "E", "1996-01-01"),  # rejected, corrected since
+        _person("3503010101970001", "F", "1997-01-01"),  # rejected, not answered yet
     ])  # fmt: skip
     events = [
         RegisterEvent("3503010101950001", HANDED_OVER, "1", "2027-01", "f", "s", 2, "x", "t", 1),
         RegisterEvent("3503010101960001", REJECTED, "NIK", "", "f", "s", 2, "y", "t", 1),
+        RegisterEvent("3503010101970001", REJECTED, "NIK", "", "f", "s", 3, "y", "t", 1),
     ]
     states = person_states(decreed, events)
     plan = plan_handover(decreed, states, {"3503010101900001"}, SETTINGS.programme,
-                         date(2027, 3, 1))  # fmt: skip
+                         date(2027, 3, 1), corrected={"3503010101960001"})  # fmt: skip
     assert list(plan.people["name"]) == ["A", "E"]
     assert dict(zip(plan.excluded["name"], plan.excluded["exclusion"], strict=True)) == {
         "B": "AGE_AT_START", "C": "ALREADY_ENROLLED"}  # fmt: skip
-    assert state_counts(states) == {DECREED: 3, HANDED_OVER: 1, REGISTERED: 0, REJECTED: 1,
+    assert state_counts(states) == {DECREED: 3, HANDED_OVER: 1, REGISTERED: 0, REJECTED: 2,
                                     LEFT: 0}  # fmt: skip
 
 
@@ -265,3 +267,15 @@ def test_a_rejected_row_goes_back_to_its_village_until_answered_in_a_later_round
     assert marked["reasons"].iloc[0] == "BPJS_REJECTED"
     assert marked["reason_detail"].iloc[0] == "Alasan BPJS: NIK tidak ditemukan"
     assert marked["reason_text"].iloc[0].startswith("Pendaftaran ke BPJS Ketenagakerjaan ditolak")
+
+
+def test_a_rejected_person_is_handed_over_again_only_once_answered_and_eligible() -> None:
+    from bantuan_iuran.handover.register import corrected_since_rejection
+
+    validated = pd.DataFrame({
+        "nik": ["3503010101800001", "3503010101800002", "3503010101800003"],
+        "status": ["eligible", "eligible", "needs_fix"],
+        "answer_source": ["f (putaran 3)", "f (putaran 2)", "f (putaran 3)"],
+    })  # fmt: skip
+    rejected = {nik: ("NIK", 2) for nik in validated["nik"]}
+    assert corrected_since_rejection(validated, rejected) == {"3503010101800001"}

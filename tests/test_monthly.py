@@ -40,6 +40,9 @@ def year(reported, batch, tmp_path_factory) -> dict:
     base = tmp_path_factory.mktemp("year")
     work = base / "work"
     shutil.copytree(reported[0], work)
+    # A budget that leaves 50 people waiting: the replacements come from them.
+    budget = (len(reported[1].selected) - 50) * 201_600
+    _bantuan("report", "-w", work, "--year", "2027", "--budget", str(budget))
     _bantuan("handover", "-w", work, "--start", "2027-01")
     _bantuan("sample", base / "cabang", "--branch-to", work)
     _bantuan("branch-result", *sorted((base / "cabang").iterdir()), "-w", work)
@@ -57,7 +60,8 @@ def year(reported, batch, tmp_path_factory) -> dict:
             _bantuan("changes", played / "laporan_desa_maret.xlsx", "-d", extract, "-w", work,
                      "--today", "2027-03-20")  # fmt: skip
     truth = pd.read_csv(played / "truth_year.csv", dtype=str)
-    return {"work": work, "played": played, "outcomes": outcomes, "truth": truth}
+    return {"work": work, "played": played, "outcomes": outcomes, "truth": truth,
+            "budget": budget}  # fmt: skip
 
 
 def test_every_planted_mismatch_is_found_and_nothing_else(year) -> None:
@@ -196,3 +200,35 @@ def test_an_amount_written_any_common_way_reads_back(amount: int) -> None:
 @given(st.text(max_size=30) | st.from_regex(r"Rp ?[0-9.,²٣ ]{1,12}", fullmatch=True))
 def test_reading_an_amount_never_crashes(text: str) -> None:
     assert money_value(text) >= 0
+
+
+def test_the_people_who_left_are_replaced_from_the_waiting_list_within_the_budget_left(
+    year, tmp_path
+) -> None:
+    from bantuan_iuran.stages.replace import replace_stage
+
+    work = tmp_path / "work"
+    shutil.copytree(year["work"], work)
+    waiting = pd.read_parquet(work / "waiting.parquet")
+    outcome = replace_stage(work, SETTINGS, year["budget"], date(2027, 5, 1), date(2027, 4, 20))
+    budget = outcome.budget
+    billed = sum(o.result.to_pay for o in year["outcomes"].values())
+    register = pd.read_csv(work / "register.csv", dtype=str, keep_default_na=False)
+    assert budget.spent == billed and budget.per_replacement == 8 * 16_800
+    assert budget.left == year["budget"] - billed - budget.committed
+    left = set(year["truth"].query("finding in ['AFTER_DEATH', 'AFTER_LEAVING']")["nik"])
+    assert outcome.number == 1 and set(outcome.removed["nik"]) == left
+    expected = min(len(left), budget.left // budget.per_replacement)
+    assert list(outcome.added["nik"]) == list(waiting.sort_values("priority")["nik"][:expected])
+    decreed = pd.read_parquet(work / "decreed.parquet").set_index("nik")
+    assert (decreed.loc[outcome.added["nik"], "premium_total"] == 134_400).all()
+    sheet = openpyxl.load_workbook(next((work / "serah_terima" / "2").glob("bagian_1/*.xlsx")))
+    rows = list(sheet["data_tk_baru"].iter_rows(min_row=2, values_only=True))
+    assert sorted(r[8] for r in rows) == sorted(outcome.added["nik"])
+    assert {r[-1] for r in rows} == {"01-05-2027"}  # cover from May, never backdated
+    assert (register.set_index("nik").loc[outcome.added["nik"], "state"] == "handed_over").all()
+    paper = openpyxl.load_workbook(work / "perubahan_sk" / "1" / "perubahan_sk_2027_1.xlsx")
+    texts = [c for row in paper.active.iter_rows(values_only=True) for c in row if c]
+    assert "LAMPIRAN PERUBAHAN KE-1 KEPUTUSAN BUPATI TRENGGALEK" in texts
+    again = replace_stage(work, SETTINGS, year["budget"], date(2027, 5, 1), date(2027, 4, 20))
+    assert again.number == 0  # everyone who left is replaced already

@@ -404,7 +404,7 @@ def _hold(folder: Path, command: str):
     from bantuan_iuran.worklock import hold_workdir
 
     existing = ("validate", "report", "purge", "handover", "branch-result", "month", "paid",
-                "changes")  # fmt: skip
+                "changes", "replace")  # fmt: skip
     return hold_workdir(folder, command, must_exist=command in existing)
 
 
@@ -631,6 +631,40 @@ def changes(
                                     _day(today))  # fmt: skip
         render.changes(outcome)
         return EXIT_PARTIAL if outcome.unread else EXIT_OK
+
+    _execute(config, None, body)
+
+
+@app.command()
+def replace(
+    budget: Annotated[
+        str,
+        typer.Option(metavar="RUPIAH", help="The year's allocation, as 2.100.000.000."),
+    ],
+    workdir: WorkdirOption = None,
+    start: StartOption = None,
+    today: TodayOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Replace the people who left from the waiting list, within the budget left; write the
+    numbered amendment to the decree and the hand-over file for the replacements."""
+    from bantuan_iuran import render
+    from bantuan_iuran.config import parse_rupiah
+    from bantuan_iuran.stages.replace import replace_stage
+
+    def body(run: _Run) -> int:
+        folder = _workdir(run, workdir)
+        try:
+            allocation = parse_rupiah(budget)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--budget") from None
+        with _hold(folder, "replace"):
+            outcome = replace_stage(folder, run.settings, allocation, _month_start(start),
+                                    _day(today))  # fmt: skip
+        render.replacements(outcome)
+        if outcome.handover is not None:
+            render.handover(outcome.handover, folder)
+        return EXIT_OK
 
     _execute(config, None, body)
 

@@ -341,3 +341,26 @@ def changes(outcome) -> None:
     warnings([f"Not understood (no known reason): {where}" for where in outcome.unread])
     for path in outcome.files:
         info(f"-> {path}")
+
+
+def replacements(outcome) -> None:
+    """The budget left, who left, who replaces them, and the amendment written."""
+    budget = outcome.budget
+    if budget is not None:
+        table = Table(title="Budget left for replacements", show_header=False)
+        table.add_column("item")
+        table.add_column("value", justify="right")
+        table.add_row("Allocation", rupiah(budget.allocation))
+        table.add_row("Billed to pay so far", rupiah(budget.spent))
+        table.add_row("Members still covered, months not billed", rupiah(budget.committed))
+        table.add_row("[bold]Left[/bold]", f"[bold]{rupiah(budget.left)}[/bold]")
+        table.add_row("One replacement, to the year's end", rupiah(budget.per_replacement))
+        console.print(table)
+    if not outcome.number:
+        info("Nobody left the programme unreplaced: no amendment.")
+        return
+    info(f"Amendment {outcome.number}: {thousands(len(outcome.removed))} removed, "
+         f"{thousands(len(outcome.added))} added -> {outcome.files[0]}")  # fmt: skip
+    if len(outcome.added) < len(outcome.removed):
+        warning(f"{thousands(len(outcome.removed) - len(outcome.added))} not replaced: the budget "
+                "left or the waiting list does not reach")  # fmt: skip

@@ -33,11 +33,14 @@ def plan_handover(
     enrolled: set[str],
     programme: Programme,
     start: date,
+    corrected: set[str] = frozenset(),
 ) -> HandoverPlan:
     """`states` from register.person_states; `enrolled` the NIKs of the branch's latest
-    member list (empty when none was given)."""
+    member list (empty when none was given); `corrected` the rejected NIKs whose village has
+    answered since the rejection (register.corrected_since_rejection): handed over again."""
     state = decreed["nik"].map(dict(zip(states["nik"], states["state"], strict=True)))
-    waiting = decreed[state.isin([DECREED, REJECTED]).to_numpy()]
+    again = (state == REJECTED) & decreed["nik"].isin(corrected)
+    waiting = decreed[((state == DECREED) | again).to_numpy()]
     ages = waiting["birth_date"].map(lambda born: age_on(born, start))
     exclusion = pd.Series("", index=waiting.index, dtype="str")
     exclusion[(ages < programme.min_age) | (ages > programme.max_age)] = "AGE_AT_START"

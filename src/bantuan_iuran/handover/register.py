@@ -12,6 +12,7 @@ from bantuan_iuran.ledger import RegisterEvent
 
 DECREED, HANDED_OVER, REGISTERED, REJECTED = "decreed", "handed_over", "registered", "rejected"
 LEFT = "left"  # during the year: died, moved, became a wage earner, withdrew
+AMENDED = "amended"  # taken into or out of the decree by a numbered amendment (value: its number)
 STATES = (DECREED, HANDED_OVER, REGISTERED, REJECTED, LEFT)
 STATE_LABELS = {DECREED: "Ditetapkan, belum diserahkan", HANDED_OVER: "Diserahkan ke BPJS",
                 REGISTERED: "Terdaftar", REJECTED: "Ditolak BPJS",
@@ -47,7 +48,8 @@ def _latest(events: Sequence[RegisterEvent]) -> dict[str, dict[str, str]]:
     facts: dict[str, dict[str, str]] = {}
     for event in in_received_order(events):
         fact = facts.setdefault(event.nik, {})
-        fact["state"] = event.event
+        if event.event in STATES:  # 'amended' records a decree's change, not a state
+            fact["state"] = event.event
         if event.event == HANDED_OVER:
             fact.update(handover=event.value, start_month=event.detail, reason="")
         elif event.event == REGISTERED:
@@ -71,11 +73,27 @@ def in_received_order(events: Sequence[RegisterEvent]) -> list[RegisterEvent]:
 
 def rejections(events: Sequence[RegisterEvent]) -> dict[str, tuple[str, int]]:
     """NIKs whose latest event is a rejection: the branch's reason and the round it came in."""
-    last = {event.nik: event for event in in_received_order(events)}
+    last = {e.nik: e for e in in_received_order(events) if e.event in STATES}
     return {nik: (e.value, e.round) for nik, e in last.items() if e.event == REJECTED}
 
 
 _ANSWER_ROUND = r"\(putaran (\d+)\)"
+
+
+def answer_rounds(validated: pd.DataFrame) -> pd.Series:
+    """The round each row was last answered in (0: never)."""
+    found = validated["answer_source"].str.extract(_ANSWER_ROUND, expand=False)
+    return found.fillna("0").astype(int)
+
+
+def corrected_since_rejection(
+    validated: pd.DataFrame, rejected: dict[str, tuple[str, int]]
+) -> set[str]:
+    """Rejected NIKs whose row the village answered in a round after the rejection, and that
+    validation found eligible: to be handed over again."""
+    came_in = validated["nik"].map({nik: r for nik, (_, r) in rejected.items()})
+    again = (validated["status"] == "eligible") & (answer_rounds(validated) > came_in.fillna(10**6))
+    return set(validated.loc[again, "nik"])
 
 
 def mark_rejected(validated: pd.DataFrame, rejected: dict[str, tuple[str, int]]) -> pd.DataFrame:
@@ -86,9 +104,7 @@ def mark_rejected(validated: pd.DataFrame, rejected: dict[str, tuple[str, int]])
 
     if not rejected:
         return validated
-    answered = (
-        validated["answer_source"].str.extract(_ANSWER_ROUND, expand=False).fillna("0").astype(int)
-    )
+    answered = answer_rounds(validated)
     came_in = validated["nik"].map({nik: r for nik, (_, r) in rejected.items()})
     back = (validated["status"] == "eligible") & came_in.notna() & (answered <= came_in.fillna(0))
     if not back.any():

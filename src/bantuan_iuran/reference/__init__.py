@@ -58,6 +58,15 @@ def regency_codes() -> frozenset[str]:
 
 
 @cache
+def regency_name(code: str) -> str:
+    """'3503' -> 'Trenggalek': the name a decree gives its regency (a city keeps 'Kota')."""
+    for row in _rows("kabupaten_kota.csv"):
+        if row["kode"] == code:
+            return row["nama"].removeprefix("Kabupaten ")
+    return code
+
+
+@cache
 def east_java_kecamatan_codes() -> frozenset[str]:
     """The only province whose kecamatan list ships; elsewhere a NIK's kecamatan is not checked."""
     return frozenset(r["kode"] for r in _rows("kecamatan_jatim.csv"))

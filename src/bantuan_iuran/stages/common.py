@@ -23,6 +23,7 @@ VALIDATED = "validated.parquet"
 CORRECTIONS = "perbaikan"
 REPORT = "report"
 DECREED = "decreed.parquet"  # the people the report lists for the decree: what is handed over
+WAITING = "waiting.parquet"  # with a budget: the eligible it does not reach, in priority order
 HANDOVER = "serah_terima"  # the registration files for the BPJS branch and what comes back
 # What `bantuan purge` deletes: every table that holds personal data before the final lists.
 ROUNDS = "rounds"  # each validation's outcome per row: rounds/round_<n>.parquet

@@ -27,13 +27,19 @@ from bantuan_iuran.handover.plan import (
     plan_handover,
     template_row,
 )
-from bantuan_iuran.handover.register import HANDED_OVER, person_states
+from bantuan_iuran.handover.register import (
+    HANDED_OVER,
+    corrected_since_rejection,
+    person_states,
+    rejections,
+)
 from bantuan_iuran.ledger import Ledger, RegisterEvent, ledger_stage
 from bantuan_iuran.manifest import now, sha256_of
-from bantuan_iuran.schemas import DecreedRows
+from bantuan_iuran.schemas import DecreedRows, ValidatedRows
 from bantuan_iuran.stages.common import (
     DECREED,
     HANDOVER,
+    VALIDATED,
     StageOutcome,
     stale_warnings,
     start_stage,
@@ -75,8 +81,9 @@ def handover_stage(workdir: Path, options: HandoverOptions, settings: Settings) 
         year = int(decreed["year"].iloc[0]) if len(decreed) else settings.programme.year
         start = options.start or default_start(year, settings.premium.start_month, date.today())
         events = ledger.register()
+        corrected = _corrected(workdir, events)
         plan = plan_handover(decreed, person_states(decreed, events), enrolled,
-                             settings.programme, start)  # fmt: skip
+                             settings.programme, start, corrected)  # fmt: skip
         outcome.plan = plan
         if len(plan.people):
             outcome.number = 1 + max(
@@ -95,6 +102,15 @@ def handover_stage(workdir: Path, options: HandoverOptions, settings: Settings) 
                    "excluded": len(plan.excluded)}  # fmt: skip
     record.finish(workdir)
     return outcome
+
+
+def _corrected(workdir: Path, events: list[RegisterEvent]) -> set[str]:
+    """Rejected people the villages have answered for since, found eligible again."""
+    rejected = rejections(events)
+    if not rejected or not (workdir / VALIDATED).exists():
+        return set()
+    validated = read_table(workdir / VALIDATED, "validate", ValidatedRows)
+    return corrected_since_rejection(validated, rejected)
 
 
 def default_start(year: int, first_month: int, today: date) -> date:

@@ -29,6 +29,7 @@ from bantuan_iuran.stages.common import (
     REPORT,
     ROUNDS,
     VALIDATED,
+    WAITING,
     StageOutcome,
     stale_warnings,
     start_stage,
@@ -68,7 +69,7 @@ class ReportOptions:
     start_month: int | None = None
     budget: int | None = None
     previous: Path | None = None
-    regency: str = "Trenggalek"
+    regency: str = ""  # the decree's regency; default: the name of programme.regency_code
 
 
 @dataclass
@@ -78,6 +79,7 @@ class ReportOutcome(StageOutcome):
 
 
 def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> ReportOutcome:
+    from bantuan_iuran.reference import regency_name
     from bantuan_iuran.registry import read_nik_list
     from bantuan_iuran.report.budget import budget_lines, total_differs
     from bantuan_iuran.report.decree import decree_document, public_copy, write_decree_workbook
@@ -141,7 +143,8 @@ def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> R
     record.wrote(workdir / DECREED, workdir)
     paid_title = f"DAFTAR PESERTA YANG DIBIAYAI TAHUN {year}"
     write_people_workbook(report.selected, out / f"eligible_{year}.xlsx", paid_title, False)
-    decree = decree_document(report, options.regency, settings.decree)
+    regency = options.regency or regency_name(settings.programme.regency_code)
+    decree = decree_document(report, regency, settings.decree)
     public = public_copy(decree)
     pdf = Shared(write_decree_pdf_job, [(decree, out / f"lampiran_sk_{year}.pdf"),
                                         (public, out / f"lampiran_sk_{year}_publik.pdf")],
@@ -157,11 +160,13 @@ def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> R
                           out / f"rincian_anggaran_{year}.xlsx")  # fmt: skip
     write_csv(report.villages, out / f"ringkasan_{year}.csv")
     write_csv(kecamatan_totals(report.villages), out / f"ringkasan_kecamatan_{year}.csv")
-    waiting = (out / f"cadangan_{year}.csv", out / f"cadangan_{year}.xlsx")
+    waiting = (out / f"cadangan_{year}.csv", out / f"cadangan_{year}.xlsx", workdir / WAITING)
     if options.budget is None:
         for stale in waiting:
             stale.unlink(missing_ok=True)
     else:
+        reserve = report.waiting.assign(year=year)[list(DecreedRows.to_schema().columns)]
+        write_parquet(DecreedRows.validate(reserve), workdir / WAITING)
         write_csv(eligible_list(report.waiting, report.has_previous), waiting[0])
         title = f"DAFTAR CADANGAN (MENUNGGU ANGGARAN) TAHUN {year}"
         write_people_workbook(report.waiting, waiting[1], title)
