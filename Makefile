@@ -50,6 +50,7 @@ demo: $(STAMP)
 	@echo
 	@echo "== Replacements from the waiting list, an amended decree, their hand-over"
 	$(BIN)/bantuan replace --budget 150.000.000 --start 2027-05 -w $(WORK) --today 2027-04-20
+	$(BIN)/bantuan year --budget 150.000.000 -w $(WORK)
 	@echo
 	@echo "Outputs:"
 	@echo "  $(WORK)/validated.csv            every row with its status, reasons and suggestion"
@@ -66,6 +67,7 @@ demo: $(STAMP)
 	@echo "  $(WORK)/register.csv                 each person's state: decreed, handed over, registered, rejected, left"
 	@echo "  $(WORK)/bulanan/                     each month's bill reconciled; leavers' papers; refunds due"
 	@echo "  $(WORK)/perubahan_sk/1/              the amendment to the decree: who left, who replaces them"
+	@echo "  $(WORK)/bulanan/rekap_2027.xlsx      the year: per person, per month, the budget per semester"
 	@echo
 	@echo "The command is in .venv/bin: run .venv/bin/bantuan --help (or . .venv/bin/activate first)."
 

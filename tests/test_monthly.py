@@ -232,3 +232,24 @@ def test_the_people_who_left_are_replaced_from_the_waiting_list_within_the_budge
     assert "LAMPIRAN PERUBAHAN KE-1 KEPUTUSAN BUPATI TRENGGALEK" in texts
     again = replace_stage(work, SETTINGS, year["budget"], date(2027, 5, 1), date(2027, 4, 20))
     assert again.number == 0  # everyone who left is replaced already
+
+
+def test_the_year_at_a_glance_is_the_sum_of_its_months(year, tmp_path) -> None:
+    from bantuan_iuran.stages.monthly import year_stage
+
+    work = tmp_path / "work"
+    shutil.copytree(year["work"], work)
+    tables, path = year_stage(work, SETTINGS, year["budget"])
+    outcomes = year["outcomes"]
+    assert list(tables.months["due"]) == [outcomes[m].result.to_pay for m in (1, 2, 3, 4)]
+    assert list(tables.months["billed"]) == [outcomes[m].result.billed for m in (1, 2, 3, 4)]
+    assert list(tables.months["paid_on"]) == ["2027-01-13", "2027-02-13", "", ""]
+    first, second, total = tables.semesters.itertuples(index=False)
+    assert first.due == sum(o.result.to_pay for o in outcomes.values()) and second.due == 0
+    assert total.paid == outcomes[1].result.to_pay + outcomes[2].result.to_pay
+    assert total.realised_percent == round(total.paid / year["budget"] * 100, 1)
+    people = tables.people
+    rightful = sum(int(o.result.lines["finding"].isin(["MATCHED", "WRONG_AMOUNT"]).sum())
+                   for o in outcomes.values())  # fmt: skip
+    assert people["months_billed"].sum() == rightful
+    assert openpyxl.load_workbook(path).sheetnames == ["Anggaran", "Per Bulan", "Per Orang"]

@@ -404,7 +404,7 @@ def _hold(folder: Path, command: str):
     from bantuan_iuran.worklock import hold_workdir
 
     existing = ("validate", "report", "purge", "handover", "branch-result", "month", "paid",
-                "changes", "replace")  # fmt: skip
+                "changes", "replace", "year")  # fmt: skip
     return hold_workdir(folder, command, must_exist=command in existing)
 
 
@@ -664,6 +664,34 @@ def replace(
         render.replacements(outcome)
         if outcome.handover is not None:
             render.handover(outcome.handover, folder)
+        return EXIT_OK
+
+    _execute(config, None, body)
+
+
+@app.command("year")
+def year_summary(
+    budget: Annotated[
+        str | None, typer.Option(metavar="RUPIAH", help="The year's allocation, as 2.100.000.000.")
+    ] = None,
+    workdir: WorkdirOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """The year at a glance: per person the months decreed, billed and paid; per month the
+    amounts; per semester the budget realised against the allocation."""
+    from bantuan_iuran import render
+    from bantuan_iuran.config import parse_rupiah
+    from bantuan_iuran.stages.monthly import year_stage
+
+    def body(run: _Run) -> int:
+        folder = _workdir(run, workdir)
+        try:
+            allocation = parse_rupiah(budget) if budget is not None else None
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--budget") from None
+        with _hold(folder, "year"):
+            tables, path = year_stage(folder, run.settings, allocation)
+        render.year(tables, path)
         return EXIT_OK
 
     _execute(config, None, body)

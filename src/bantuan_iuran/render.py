@@ -364,3 +364,22 @@ def replacements(outcome) -> None:
     if len(outcome.added) < len(outcome.removed):
         warning(f"{thousands(len(outcome.removed) - len(outcome.added))} not replaced: the budget "
                 "left or the waiting list does not reach")  # fmt: skip
+
+
+def year(tables, path: Path) -> None:
+    """Per month the amounts billed, due and paid; the semesters against the allocation."""
+    table = Table(title="The year, month by month")
+    for name in ("Month", "Billed", "Due", "Paid", "Paid on"):
+        table.add_column(name, justify="left" if name in ("Month", "Paid on") else "right")
+    for m in tables.months.itertuples(index=False):
+        table.add_row(m.month, rupiah(int(m.billed)), rupiah(int(m.due)), rupiah(int(m.paid)),
+                      m.paid_on or "[yellow]unpaid[/yellow]")  # fmt: skip
+    table.add_section()
+    total = tables.semesters.iloc[-1]
+    table.add_row("[bold]total[/bold]", rupiah(int(tables.months["billed"].sum())),
+                  rupiah(int(total["due"])), rupiah(int(total["paid"])), "")  # fmt: skip
+    console.print(table)
+    if int(total["allocation"]):
+        info(f"Realised: {rupiah(int(total['paid']))} of {rupiah(int(total['allocation']))} "
+             f"({total['realised_percent']:.1f} %)")  # fmt: skip
+    info(f"Per person, per month, per semester -> {path}")

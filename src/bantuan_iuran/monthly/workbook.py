@@ -77,3 +77,35 @@ def _problems_first(lines: pd.DataFrame) -> pd.DataFrame:
     """The findings to act on first, each in the bill's order; the matched lines after."""
     matched = lines["finding"] == "MATCHED"
     return pd.concat([lines[~matched], lines[matched]])
+
+
+def write_year(tables, year: int, allocation: int | None, path: Path) -> None:
+    write_workbook(WorkbookJob(path, _year_layout, (tables, year, allocation)))
+
+
+def _year_layout(workbook, styles, tables, year: int, allocation: int | None) -> None:
+    from bantuan_iuran.handover.register import STATE_LABELS
+    from bantuan_iuran.monthly.changes import LEAVING
+
+    title = f"REKAP TAHUN {year} - BANTUAN IURAN BPJS KETENAGAKERJAAN"
+    rows = [(s.semester, thousands(s.due), thousands(s.paid),
+             thousands(s.allocation) if allocation else "-",
+             f"{s.realised_percent:.1f} %".replace(".", ",") if allocation else "-")
+            for s in tables.semesters.itertuples(index=False)]  # fmt: skip
+    columns = (("Semester", 10), ("Seharusnya (Rp)", 16), ("Dibayar (Rp)", 16),
+               ("Pagu (Rp)", 16), ("Realisasi", 10))  # fmt: skip
+    list_layout(workbook, styles, "Anggaran", f"{title} - REALISASI ANGGARAN", columns, rows)
+    rows = [(m.month, thousands(m.heads_billed), thousands(m.billed), thousands(m.due),
+             thousands(m.difference), thousands(m.paid), m.paid_on or "belum")
+            for m in tables.months.itertuples(index=False)]  # fmt: skip
+    columns = (("Bulan", 10), ("Orang ditagih", 10), ("Ditagih (Rp)", 14), ("Seharusnya (Rp)", 14),
+               ("Selisih (Rp)", 12), ("Dibayar (Rp)", 14), ("Tanggal bayar", 12))  # fmt: skip
+    list_layout(workbook, styles, "Per Bulan", f"{title} - PER BULAN", columns, rows)
+    rows = [(p.nik, p.name, p.desa, p.kecamatan, STATE_LABELS.get(p.state, p.state),
+             str(p.months_decreed), str(p.months_billed), str(p.months_paid),
+             f"{LEAVING[p.left_reason][0]} {p.left_on}" if p.left_reason else "")
+            for p in tables.people.itertuples(index=False)]  # fmt: skip
+    columns = (("NIK", 20), ("Nama", 28), ("Desa", 16), ("Kecamatan", 14), ("Status", 18),
+               ("Bulan ditetapkan", 10), ("Bulan ditagih", 10), ("Bulan dibayar", 10),
+               ("Keterangan", 30))  # fmt: skip
+    list_layout(workbook, styles, "Per Orang", f"{title} - PER ORANG", columns, rows)

@@ -259,3 +259,23 @@ def _paid_months_by_person(workdir: Path, ledger: Ledger) -> dict[str, int]:
         return {}
     counted = lines[lines["finding"].isin(PAYABLE) & lines["month"].isin(paid)]
     return counted.groupby("nik")["month"].nunique().to_dict()
+
+
+def year_stage(workdir: Path, settings: Settings, allocation: int | None):
+    """The year at a glance, rewritten from everything recorded: bulanan/rekap_<year>.xlsx."""
+    from bantuan_iuran.ledger import reading_ledger
+    from bantuan_iuran.monthly.workbook import write_year
+    from bantuan_iuran.monthly.year import year_tables
+
+    decreed = read_table(workdir / DECREED, "report", DecreedRows)
+    year = int(decreed["year"].iloc[0])
+    with reading_ledger(workdir) as ledger:
+        events = ledger.register() if ledger else []
+        payments = ledger.payments() if ledger else []
+    tables = year_tables(decreed, person_states(decreed, events), _all_bill_lines(workdir),
+                         payments, allocation)  # fmt: skip
+    folder = ensure_private_dir(workdir / MONTHLY)
+    path = folder / f"rekap_{year}.xlsx"
+    write_year(tables, year, allocation, path)
+    write_csv(tables.months, folder / f"rekap_bulanan_{year}.csv")
+    return tables, path
