@@ -8,6 +8,8 @@ Generates (once, cached in bench/cache/) a regency batch with `bantuan sample`: 
 - the registry scaling series (750k, 3M, 10M people, Parquet) with the same applicants;
 - round 2: the villages' answers to round 1's forms (made by `bantuan sample --answers-to`),
   read back through the ledger by `bantuan run` on the round-1 work folder;
+- after the decree: the hand-over, the branch's answer, a played year (four monthly bills, the
+  leavers, their replacements, the year at a glance), each command timed;
 - `bantuan --help` start-up time.
 Figures go to the console and to bench/results.json.
 """
@@ -137,23 +139,51 @@ def round_two() -> dict:
     )  # fmt: skip
 
 
-def handover_and_branch() -> dict[str, dict]:
-    """After the report: the hand-over of the whole decree, the branch's answer (played by the
-    generator), and that answer read back (stage_figures' work folder, copied)."""
-    work, played = CACHE / "work_handover", CACHE / "cabang"
-    for folder in (work, played):
+def after_the_decree() -> dict[str, dict]:
+    """After the report (stage_figures' work folder, copied): a budget that leaves 200 people
+    waiting, the hand-over, the branch's answer read back, and a played year: four monthly
+    bills (the third with a newer registry), the leavers, their replacements, the year."""
+    work, played, year = CACHE / "work_year", CACHE / "cabang", CACHE / "tahun"
+    for folder in (work, played, year):
         shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(WORK, work)
-    figures = {"handover": run_child([BANTUAN, "handover", "-w", str(work)])}
-    subprocess.run([BANTUAN, "sample", str(played), "--branch-to", str(work)], check=True,
-                   cwd=ROOT, stdout=subprocess.DEVNULL)  # fmt: skip
+    budget = str((pq.read_metadata(WORK / "decreed.parquet").num_rows - 200) * 201_600)
+    figures = {"report --budget": run_child([BANTUAN, "report", "-w", str(work), "--year", "2027",
+                                             "--budget", budget])}  # fmt: skip
+    figures["handover"] = run_child([BANTUAN, "handover", "-w", str(work), "--start", "2027-01"])
+    quiet([BANTUAN, "sample", str(played), "--branch-to", str(work)])
     figures["branch-result"] = run_child(
         [BANTUAN, "branch-result", *map(str, sorted(played.iterdir())), "-w", str(work)]
     )
-    register = (work / "register.csv").read_text("utf-8-sig").splitlines()[1:]
-    states = [line.split(",")[4] for line in register]
-    figures["branch-result"]["register"] = {s: states.count(s) for s in sorted(set(states))}
+    quiet([BANTUAN, "sample", str(year), "--year-of", str(work), "--batch", str(BATCH)])
+    days = {1: "2027-01-10", 2: "2027-02-10", 3: "2027-03-10", 4: "2027-04-20"}
+    for month, day in days.items():
+        command = [BANTUAN, "month", str(year / f"tagihan_2027-{month:02d}.xlsx"), "-m",
+                   f"2027-{month:02d}", "-w", str(work), "--today", day]  # fmt: skip
+        if month == 3:
+            command += ["--dukcapil", str(year / "dukcapil_2027-03.parquet")]
+            figures["month (with a 750k registry)"] = run_child(command)
+        else:
+            figures[f"month {month}"] = run_child(command)
+        if month in (1, 2):
+            quiet([BANTUAN, "paid", "-m", f"2027-{month:02d}", "--on", day, "-w", str(work)])
+        if month == 3:
+            figures["changes"] = run_child(
+                [BANTUAN, "changes", str(year / "laporan_desa_maret.xlsx"), "-d",
+                 str(year / "dukcapil_2027-03.parquet"), "-w", str(work), "--today", "2027-03-20"]
+            )  # fmt: skip
+    figures["replace"] = run_child([BANTUAN, "replace", "--budget", budget, "--start", "2027-05",
+                                    "-w", str(work), "--today", "2027-04-20"])  # fmt: skip
+    figures["year"] = run_child([BANTUAN, "year", "--budget", budget, "-w", str(work)])
+    register = (work / "register.csv").read_text("utf-8-sig").splitlines()
+    column = register[0].split(",").index("state")
+    states = [line.split(",")[column] for line in register[1:]]
+    figures["year"]["register"] = {state: states.count(state) for state in sorted(set(states))}
     return figures
+
+
+def quiet(command: list[str]) -> None:
+    subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
 
 
 def end_to_end() -> dict:
@@ -195,7 +225,7 @@ def main() -> None:
     rows = 20_001
     stages = stage_figures()
     stages["run, round 2 (answers read back)"] = round_two()
-    stages.update(handover_and_branch())
+    stages.update(after_the_decree())
     stages["run (end to end)"], floor, naive = compared_rounds()
     scaling = {}
     for size in SCALES:

@@ -579,26 +579,25 @@ def paid(
     month_: MonthOption,
     on: Annotated[str, typer.Option("--on", metavar="YYYY-MM-DD", help="The day it was paid.")],
     amount: Annotated[
-        str | None,
-        typer.Option(metavar="RUPIAH", help="The amount paid. [default: the reconciled amount]"),
+        int | None,
+        typer.Option(
+            parser=lambda text: _rupiah(text),
+            metavar="RUPIAH",
+            help="The amount paid. [default: the reconciled amount]",
+        ),  # fmt: skip
     ] = None,
     workdir: WorkdirOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Record that a month's premiums were paid (the payments' calendar counts on it)."""
     from bantuan_iuran import render
-    from bantuan_iuran.config import parse_rupiah
     from bantuan_iuran.stages.monthly import paid_stage
 
     def body(run: _Run) -> int:
         folder = _workdir(run, workdir)
         first = _month_start(month_)
-        try:
-            given = parse_rupiah(amount) if amount is not None else None
-        except ValueError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--amount") from None
         with _hold(folder, "paid"):
-            recorded = paid_stage(folder, first.year, first.month, _day(on), given)
+            recorded = paid_stage(folder, first.year, first.month, _day(on), amount)
         render.info(f"{month_}: paid {render.rupiah(recorded)} on {on} (recorded in the ledger)")
         return EXIT_OK
 
@@ -638,8 +637,12 @@ def changes(
 @app.command()
 def replace(
     budget: Annotated[
-        str,
-        typer.Option(metavar="RUPIAH", help="The year's allocation, as 2.100.000.000."),
+        int,
+        typer.Option(
+            parser=lambda text: _rupiah(text),
+            metavar="RUPIAH",
+            help="The year's allocation, as 2.100.000.000.",
+        ),  # fmt: skip
     ],
     workdir: WorkdirOption = None,
     start: StartOption = None,
@@ -649,17 +652,12 @@ def replace(
     """Replace the people who left from the waiting list, within the budget left; write the
     numbered amendment to the decree and the hand-over file for the replacements."""
     from bantuan_iuran import render
-    from bantuan_iuran.config import parse_rupiah
     from bantuan_iuran.stages.replace import replace_stage
 
     def body(run: _Run) -> int:
         folder = _workdir(run, workdir)
-        try:
-            allocation = parse_rupiah(budget)
-        except ValueError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--budget") from None
         with _hold(folder, "replace"):
-            outcome = replace_stage(folder, run.settings, allocation, _month_start(start),
+            outcome = replace_stage(folder, run.settings, budget, _month_start(start),
                                     _day(today))  # fmt: skip
         render.replacements(outcome)
         if outcome.handover is not None:
@@ -671,26 +669,19 @@ def replace(
 
 @app.command("year")
 def year_summary(
-    budget: Annotated[
-        str | None, typer.Option(metavar="RUPIAH", help="The year's allocation, as 2.100.000.000.")
-    ] = None,
+    budget: BudgetOption = None,
     workdir: WorkdirOption = None,
     config: ConfigOption = None,
 ) -> None:
     """The year at a glance: per person the months decreed, billed and paid; per month the
     amounts; per semester the budget realised against the allocation."""
     from bantuan_iuran import render
-    from bantuan_iuran.config import parse_rupiah
     from bantuan_iuran.stages.monthly import year_stage
 
     def body(run: _Run) -> int:
         folder = _workdir(run, workdir)
-        try:
-            allocation = parse_rupiah(budget) if budget is not None else None
-        except ValueError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--budget") from None
         with _hold(folder, "year"):
-            tables, path = year_stage(folder, run.settings, allocation)
+            tables, path = year_stage(folder, run.settings, budget)
         render.year(tables, path)
         return EXIT_OK
 

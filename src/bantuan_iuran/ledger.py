@@ -17,7 +17,7 @@ import errno
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
 from bantuan_iuran.manifest import now
@@ -141,13 +141,26 @@ class Ledger:
 
     def record(self, decisions: Iterable[Decision]) -> int:
         """Adds the decisions not recorded yet; returns how many were new."""
+        return self._add("decisions", DECISION_COLUMNS, (astuple(d) for d in decisions))
+
+    def _add(self, table: str, columns: list[str], rows: Iterable[tuple]) -> int:
+        """Inserts the rows not in `table` yet, stamped now; returns how many were new."""
         before, stamp = self.connection.total_changes, now()
         self.connection.executemany(
-            f"INSERT OR IGNORE INTO decisions ({', '.join(DECISION_COLUMNS)}, recorded) "
-            f"VALUES ({', '.join('?' * len(DECISION_COLUMNS))}, ?)",
-            [(*(getattr(d, name) for name in DECISION_COLUMNS), stamp) for d in decisions],
+            f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}, recorded) "
+            f"VALUES ({', '.join('?' * len(columns))}, ?)",
+            [(*row, stamp) for row in rows],
         )
         return self.connection.total_changes - before
+
+    def _all(self, table: str, columns: list[str], order: str) -> list[tuple]:
+        """Every row of `table` in `order`; none from a read-only ledger older than it."""
+        try:
+            return self.connection.execute(
+                f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}"
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return []
 
     def decisions(self) -> list[Decision]:
         """Every decision, in the order they were recorded."""
@@ -162,42 +175,18 @@ class Ledger:
 
     def record_register(self, events: Iterable[RegisterEvent]) -> int:
         """Adds the register events not recorded yet; returns how many were new."""
-        before, stamp = self.connection.total_changes, now()
-        self.connection.executemany(
-            f"INSERT OR IGNORE INTO register ({', '.join(REGISTER_COLUMNS)}, recorded) "
-            f"VALUES ({', '.join('?' * len(REGISTER_COLUMNS))}, ?)",
-            [(*(getattr(e, name) for name in REGISTER_COLUMNS), stamp) for e in events],
-        )
-        return self.connection.total_changes - before
+        return self._add("register", REGISTER_COLUMNS, (astuple(e) for e in events))
 
     def register(self) -> list[RegisterEvent]:
-        """Every register event in the order recorded (none in a ledger from before it)."""
-        try:
-            rows = self.connection.execute(
-                f"SELECT {', '.join(REGISTER_COLUMNS)} FROM register ORDER BY id"
-            ).fetchall()
-        except sqlite3.OperationalError:  # a read-only ledger written before the register
-            return []
-        return [RegisterEvent(*row) for row in rows]
+        """Every register event in the order recorded."""
+        return [RegisterEvent(*row) for row in self._all("register", REGISTER_COLUMNS, "id")]
 
     def record_payment(self, payment: Payment) -> int:
         """A month's bill (the amount to pay) or its payment; returns 1 when it was new."""
-        before = self.connection.total_changes
-        self.connection.execute(
-            f"INSERT OR IGNORE INTO payments ({', '.join(PAYMENT_COLUMNS)}, recorded) "
-            f"VALUES ({', '.join('?' * len(PAYMENT_COLUMNS))}, ?)",
-            (*(getattr(payment, name) for name in PAYMENT_COLUMNS), now()),
-        )
-        return self.connection.total_changes - before
+        return self._add("payments", PAYMENT_COLUMNS, [astuple(payment)])
 
     def payments(self) -> list[Payment]:
-        try:
-            rows = self.connection.execute(
-                f"SELECT {', '.join(PAYMENT_COLUMNS)} FROM payments ORDER BY rowid"
-            ).fetchall()
-        except sqlite3.OperationalError:  # a read-only ledger written before payments
-            return []
-        return [Payment(*row) for row in rows]
+        return [Payment(*row) for row in self._all("payments", PAYMENT_COLUMNS, "rowid")]
 
     def villages(self) -> dict[str, str]:
         """The batch's villages still in it: code -> the file it first came in."""
