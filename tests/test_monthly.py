@@ -253,3 +253,37 @@ def test_the_year_at_a_glance_is_the_sum_of_its_months(year, tmp_path) -> None:
                    for o in outcomes.values())  # fmt: skip
     assert people["months_billed"].sum() == rightful
     assert openpyxl.load_workbook(path).sheetnames == ["Anggaran", "Per Bulan", "Per Orang"]
+
+
+def test_a_bill_for_someone_rejected_or_not_yet_covered_is_not_paid(year, tmp_path) -> None:
+    work = tmp_path / "work"
+    shutil.copytree(year["work"], work)
+    register = pd.read_csv(work / "register.csv", dtype=str, keep_default_na=False)
+    rejected = register[register["state"] == "rejected"].iloc[0]
+    member = register[register["state"] == "registered"].iloc[0]
+    path = tmp_path / "tagihan_mei.csv"
+    path.write_text(
+        "PERIODE MEI 2027\nNIK,NAMA,JKK,JKM,JUMLAH\n"
+        f"{rejected['nik']},{rejected['name']},10000,6800,16800\n"
+        f"{member['nik']},{member['name']},10000,6800,16800\n", "utf-8",
+    )  # fmt: skip
+    lines = month_stage(work, path, 2027, 5, SETTINGS, today=date(2027, 5, 10)).result.lines
+    found = dict(zip(lines["nik"], lines["finding"], strict=True))
+    assert found[rejected["nik"]] == "NOT_COVERED" and found[member["nik"]] == "MATCHED"
+
+
+def test_amendments_are_numbered_one_after_another(year, tmp_path) -> None:
+    from bantuan_iuran.stages.replace import replace_stage
+
+    work = tmp_path / "work"
+    shutil.copytree(year["work"], work)
+    first = replace_stage(work, SETTINGS, year["budget"], date(2027, 5, 1), date(2027, 4, 20))
+    register = pd.read_csv(work / "register.csv", dtype=str, keep_default_na=False)
+    member = register[register["state"] == "registered"].iloc[0]
+    report = tmp_path / "laporan_juni.csv"
+    report.write_text(f"NIK,NAMA,KETERANGAN\n{member['nik']},{member['name']},meninggal dunia\n")
+    assert _bantuan("changes", report, "-w", work, "--today", "2027-06-03") == 0
+    second = replace_stage(work, SETTINGS, year["budget"], date(2027, 7, 1), date(2027, 6, 20))
+    assert (first.number, second.number) == (1, 2)
+    assert list(second.removed["nik"]) == [member["nik"]]
+    assert (work / "perubahan_sk" / "2" / "perubahan_sk_2027_2.xlsx").exists()

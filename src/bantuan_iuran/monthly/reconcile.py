@@ -76,7 +76,7 @@ def reconcile(
     the rupiah a person-month per programme."""
     due = sum(prices.values())
     this = month_index(year, month)
-    known = register.set_index("nik")
+    known = {person["nik"]: person for person in register.to_dict("records")}
     covered = set(covered_people(register, year, month)["nik"])
     if not bill.lines:
         return _by_totals(bill, len(covered) * due, (year, month))
@@ -89,7 +89,7 @@ def reconcile(
                      "billed": line.total, "due": due if finding in PAYABLE else 0,
                      "sheet": line.sheet, "row": line.row, "detail": detail})  # fmt: skip
     for nik in sorted(covered - seen):
-        person = known.loc[nik]
+        person = known[nik]
         rows.append({"nik": nik, "name": person["name"], "kpj": person["kpj"],
                      "finding": NOT_BILLED, "billed": 0, "due": 0, "sheet": "", "row": 0,
                      "detail": f"kepesertaan mulai {person['cover_start']}"})  # fmt: skip
@@ -108,12 +108,12 @@ def _by_totals(bill: Bill, expected: int, month: tuple[int, int]) -> Reconciliat
                           expected)  # fmt: skip
 
 
-def _finding(line, known: pd.DataFrame, covered: set[str], seen: set[str], prices, this: int):
+def _finding(line, known: dict[str, dict], covered: set[str], seen: set[str], prices, this: int):
     if line.nik in seen:
         return DUPLICATE, "baris lain pada tagihan ini menagih NIK yang sama"
-    if line.nik not in known.index:
+    if line.nik not in known:
         return NOT_DECREED, ""
-    person = known.loc[line.nik]
+    person = known[line.nik]
     if person["left_on"] and month_of(person["left_on"]) < this:
         reason = person["left_reason"]
         finding = AFTER_DEATH if reason == "DECEASED" else AFTER_LEAVING
