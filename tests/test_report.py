@@ -288,3 +288,20 @@ def test_a_report_that_changes_who_is_paid_says_so_on_screen_and_in_a_file(
     again = report_stage(work, ReportOptions(year=2027, budget=100 * 201_600), SETTINGS)
     assert not (work / "report" / "perubahan_daftar_2027.csv").exists()
     assert not any("changed since" in w for w in again.warnings)
+
+
+def test_the_same_inputs_give_the_same_bytes_in_every_report_file(reported, tmp_path) -> None:
+    """Workbooks carry no time of writing (their 'created' property is fixed), PDFs neither."""
+    import time
+
+    from bantuan_iuran.pipeline import ReportOptions, report_stage
+
+    runs = []
+    for name in ("first", "second"):
+        work = tmp_path / name
+        shutil.copytree(reported[0], work)
+        report_stage(work, ReportOptions(year=2027, budget=300 * 201_600), SETTINGS)
+        runs.append({p.name: p.read_bytes() for p in sorted((work / "report").iterdir())})
+        time.sleep(1.1)  # a second later: a time of writing would show
+    assert runs[0].keys() == runs[1].keys() and len(runs[0]) >= 12
+    assert [name for name in runs[0] if runs[0][name] != runs[1][name]] == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,15 @@ _OPTIONS = {
 }
 
 
+# A workbook's "created" property: fixed, so that the same inputs give the same bytes (the
+# time a file was written is the file system's to tell, and the manifest's).
+CREATED = datetime(2000, 1, 1, tzinfo=UTC)
+
+
 def new_workbook(path: Path) -> xlsxwriter.Workbook:
-    return xlsxwriter.Workbook(str(path), _OPTIONS)
+    workbook = xlsxwriter.Workbook(str(path), _OPTIONS)
+    workbook.set_properties({"created": CREATED})
+    return workbook
 
 
 class Styles(dict):
@@ -283,13 +291,16 @@ def wrapped_line_count(
     whichever is wider): in Calibri or Carlito it takes no more lines. `strict` measures
     Vera in points against Calibri's column (for a document to sign, where nothing may be cut
     even where columns and text are measured in different fonts)."""
-    from bantuan_iuran.fonts import digits_wide, text_width
+    from bantuan_iuran.fonts import digits_wide, text_width, widest_digits
 
     if strict:
         measure, room = text_width, column_points(width) - CELL_PADDING_PT
     else:  # the padding in digits of the narrowest font, Calibri's
         measure = digits_wide
         room = width - (CELL_PADDING_PT / _PT_PER_PX - _EDGE_PX) / _DIGIT_PX
+        short = len(text) * widest_digits(bold) * size / FONT_SIZE <= room
+        if short and "\n" not in text and text.isascii():
+            return 1  # short enough whatever its letters: no measuring
     if "\n" not in text and measure(text, size, bold) <= room:
         return 1  # most values: one measure, no words
     lines = 0

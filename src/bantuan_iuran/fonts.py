@@ -56,3 +56,12 @@ def _digit(font: str) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     return stringWidth("0", font, 11)
+
+
+@cache
+def widest_digits(bold: bool = False) -> float:
+    """The widest printable ASCII character, as digits_wide measures it at 11 points: a text
+    of n such characters that fits needs no measuring."""
+    import string
+
+    return max(digits_wide(char, 11, bold) for char in string.printable.strip())
