@@ -408,6 +408,13 @@ def _hold(folder: Path, command: str):
     return hold_workdir(folder, command, must_exist=command in existing)
 
 
+def _in_folder(run: _Run, given: Path | None, command: str, stage: Callable[[Path], Any]):
+    """The work folder, held for the command while `stage(folder)` runs: (folder, outcome)."""
+    folder = _workdir(run, given)
+    with _hold(folder, command):
+        return folder, stage(folder)
+
+
 def _workdir(run: _Run, given: Path | None) -> Path:
     return run.path(given, "workdir", "work") or Path("work")
 
@@ -500,10 +507,10 @@ def handover(
     from bantuan_iuran.stages.handover import HandoverOptions, handover_stage
 
     def body(run: _Run) -> int:
-        folder = _workdir(run, workdir)
-        with _hold(folder, "handover"):
-            options = HandoverOptions(run.path(enrolled, "enrolled"), _month_start(start))
-            outcome = handover_stage(folder, options, run.settings)
+        options = HandoverOptions(run.path(enrolled, "enrolled"), _month_start(start))
+        folder, outcome = _in_folder(
+            run, workdir, "handover", lambda at: handover_stage(at, options, run.settings)
+        )
         render.warnings(outcome.warnings)
         render.handover(outcome, folder)
         return EXIT_OK
@@ -526,9 +533,10 @@ def branch_result(
     from bantuan_iuran.stages.branch import branch_result_stage
 
     def body(run: _Run) -> int:
-        folder = _workdir(run, workdir)
-        with _hold(folder, "branch-result"):
-            outcome = branch_result_stage(folder, list(files), run.settings)
+        folder, outcome = _in_folder(
+            run, workdir, "branch-result",
+            lambda at: branch_result_stage(at, list(files), run.settings),
+        )  # fmt: skip
         render.branch_result(outcome, folder)
         return EXIT_PARTIAL if outcome.partial else EXIT_OK
 
@@ -562,11 +570,9 @@ def month(
     from bantuan_iuran.stages.monthly import month_stage
 
     def body(run: _Run) -> int:
-        folder = _workdir(run, workdir)
         first = _month_start(month_)
-        with _hold(folder, "month"):
-            outcome = month_stage(folder, bill, first.year, first.month, run.settings,
-                                  dukcapil, _day(today))  # fmt: skip
+        _, outcome = _in_folder(run, workdir, "month", lambda at: month_stage(
+            at, bill, first.year, first.month, run.settings, dukcapil, _day(today)))  # fmt: skip
         render.warnings(outcome.warnings)
         render.month(outcome)
         return EXIT_OK
@@ -594,10 +600,9 @@ def paid(
     from bantuan_iuran.stages.monthly import paid_stage
 
     def body(run: _Run) -> int:
-        folder = _workdir(run, workdir)
         first = _month_start(month_)
-        with _hold(folder, "paid"):
-            recorded = paid_stage(folder, first.year, first.month, _day(on), amount)
+        _, recorded = _in_folder(run, workdir, "paid", lambda at: paid_stage(
+            at, first.year, first.month, _day(on), amount))  # fmt: skip
         render.info(f"{month_}: paid {render.rupiah(recorded)} on {on} (recorded in the ledger)")
         return EXIT_OK
 
@@ -624,10 +629,8 @@ def changes(
     from bantuan_iuran.stages.monthly import changes_stage
 
     def body(run: _Run) -> int:
-        folder = _workdir(run, workdir)
-        with _hold(folder, "changes"):
-            outcome = changes_stage(folder, run.settings, dukcapil, list(reports or []),
-                                    _day(today))  # fmt: skip
+        _, outcome = _in_folder(run, workdir, "changes", lambda at: changes_stage(
+            at, run.settings, dukcapil, list(reports or []), _day(today)))  # fmt: skip
         render.changes(outcome)
         return EXIT_PARTIAL if outcome.unread else EXIT_OK
 
@@ -655,10 +658,8 @@ def replace(
     from bantuan_iuran.stages.replace import replace_stage
 
     def body(run: _Run) -> int:
-        folder = _workdir(run, workdir)
-        with _hold(folder, "replace"):
-            outcome = replace_stage(folder, run.settings, budget, _month_start(start),
-                                    _day(today))  # fmt: skip
+        folder, outcome = _in_folder(run, workdir, "replace", lambda at: replace_stage(
+            at, run.settings, budget, _month_start(start), _day(today)))  # fmt: skip
         render.replacements(outcome)
         if outcome.handover is not None:
             render.handover(outcome.handover, folder)
@@ -679,9 +680,8 @@ def year_summary(
     from bantuan_iuran.stages.monthly import year_stage
 
     def body(run: _Run) -> int:
-        folder = _workdir(run, workdir)
-        with _hold(folder, "year"):
-            tables, path = year_stage(folder, run.settings, budget)
+        _, (tables, path) = _in_folder(run, workdir, "year",
+                                       lambda at: year_stage(at, run.settings, budget))  # fmt: skip
         render.year(tables, path)
         return EXIT_OK
 
