@@ -114,14 +114,14 @@ def _plant_duplicates(people: People, plans: dict[str, list[Listing]]) -> None:
             if original.case != "clean" or original is listing:
                 continue
             protected.add(id(original))
-            person = int(np.flatnonzero(people.nik == original.true_nik)[0])
+            person = people.index_of[original.true_nik]
             copy = listing_for(people, person, kode, "duplicate")
             if home == kode:
                 listings.append(copy)  # later in the same file: the first listing is kept
             else:
                 listings[position] = copy
                 listing.case = "replaced"
-                people.used.discard(int(np.flatnonzero(people.nik == listing.true_nik)[0]))
+                people.used.discard(people.index_of[listing.true_nik])
 
 
 def _file_name(rng, outdir: Path, village: reference.Village, file_format: str):
