@@ -112,6 +112,8 @@ class People:
         self.by_village: dict[tuple[str, str], list[int]] = {}
         self.first_free: dict[tuple[str, str], int] = {}
         self.index_of = {nik: index for index, nik in enumerate(self.nik)}
+        self.names = r["NAMA_LGKP"].to_numpy(dtype=object)
+        self.families = r.groupby("NO_KK", sort=False).indices  # card -> its people, in order
 
     def draw(self, pool: str, kode_desa: str | None, condition=None) -> int | None:
         """An unused person from the pool (in the village when one is given)."""
@@ -222,8 +224,8 @@ def plant(people: People, kode_desa: str, case: str) -> Listing | None:
 
 def _household_partner(people: People, index: int) -> int | None:
     """Another adult of the same family card with a clearly different first name."""
-    same_card = np.flatnonzero(people.kk == people.kk[index])
-    full_names = people.registry["NAMA_LGKP"].to_numpy()
+    same_card = people.families[people.kk[index]]
+    full_names = people.names
     first = full_names[index].split()[0]
     for other in same_card:
         if other != index and people.pools["eligible"][other]:
