@@ -912,6 +912,17 @@ def sample(
     )
 
 
+def _help_from_docstrings() -> None:
+    """Each command's help is its docstring as one paragraph: the docstring's line breaks are
+    for the source, and a terminal of any width wraps the text itself."""
+    for command in app.registered_commands:
+        if command.help is None and command.callback.__doc__:
+            command.help = " ".join(command.callback.__doc__.split())
+
+
+_help_from_docstrings()
+
+
 def main() -> None:
     from bantuan_iuran.processes import batch_collector
 
