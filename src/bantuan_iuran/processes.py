@@ -39,13 +39,6 @@ _READY = "ready"
 _END = object()  # after a helper's last answer
 
 
-def call(job: tuple[Callable[..., Any], tuple[Any, ...]]) -> Any:
-    """A function and its arguments as one item of shared work (both must pickle: a
-    module-level function and plain data), for work of several kinds on one helper."""
-    function, args = job
-    return function(*args)
-
-
 def map_shared(
     function: Callable[[Item], Result],
     items: Sequence[Item],

@@ -21,7 +21,7 @@ from bantuan_iuran.manifest import (
     sha256_of,
 )
 from bantuan_iuran.money import thousands
-from bantuan_iuran.processes import Shared, call
+from bantuan_iuran.processes import Shared
 from bantuan_iuran.schemas import DecreedRows, ValidatedRows
 from bantuan_iuran.stages.common import (
     DECREED,
@@ -79,16 +79,14 @@ class ReportOutcome(StageOutcome):
 
 
 def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> ReportOutcome:
-    from bantuan_iuran.excel import write_workbook
     from bantuan_iuran.reference import regency_name
     from bantuan_iuran.registry import read_nik_list
     from bantuan_iuran.report.budget import budget_lines, total_differs
     from bantuan_iuran.report.decree import decree_document, public_copy, write_decree_workbook
-    from bantuan_iuran.report.pdf import write_decree_pdf
+    from bantuan_iuran.report.pdf import write_decree_pdf_job
     from bantuan_iuran.report.tables import run_report
     from bantuan_iuran.report.workbooks import (
         kecamatan_totals,
-        people_workbook_job,
         write_budget_workbook,
         write_people_workbook,
         write_summary_workbook,
@@ -146,12 +144,13 @@ def report_stage(workdir: Path, options: ReportOptions, settings: Settings) -> R
     regency = options.regency or regency_name(settings.programme.regency_code)
     decree = decree_document(report, regency, settings.decree)
     public = public_copy(decree)
-    # Drawn on the spare core while this process writes the other workbooks.
+    # The two PDFs on the spare core while this process writes the workbooks: the two sides
+    # take about as long (at 13.000 people, 3.7 s and 4 s).
+    background = Shared(write_decree_pdf_job, [(decree, out / f"lampiran_sk_{year}.pdf"),
+                                               (public, out / f"lampiran_sk_{year}_publik.pdf")],
+                        None, True)  # fmt: skip
     paid_title = f"DAFTAR PESERTA YANG DIBIAYAI TAHUN {year}"
-    paid = people_workbook_job(report.selected, out / f"eligible_{year}.xlsx", paid_title, False)
-    background = Shared(call, [(write_decree_pdf, (decree, out / f"lampiran_sk_{year}.pdf")),
-                               (write_decree_pdf, (public, out / f"lampiran_sk_{year}_publik.pdf")),
-                               (write_workbook, (paid,))], None, True)  # fmt: skip
+    write_people_workbook(report.selected, out / f"eligible_{year}.xlsx", paid_title, False)
     write_decree_workbook(decree, out / f"lampiran_sk_{year}.xlsx")
     write_decree_workbook(public, out / f"lampiran_sk_{year}_publik.xlsx")
     write_summary_workbook(report, out / f"ringkasan_{year}.xlsx", _history(workdir))
