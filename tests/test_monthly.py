@@ -287,3 +287,29 @@ def test_amendments_are_numbered_one_after_another(year, tmp_path) -> None:
     assert (first.number, second.number) == (1, 2)
     assert list(second.removed["nik"]) == [member["nik"]]
     assert (work / "perubahan_sk" / "2" / "perubahan_sk_2027_2.xlsx").exists()
+
+
+def test_a_bill_line_whose_nik_excel_damaged_is_named_and_the_command_says_so(
+    year, tmp_path
+) -> None:
+    work = tmp_path / "work"
+    shutil.copytree(year["work"], work)
+    register = pd.read_csv(work / "register.csv", dtype=str, keep_default_na=False)
+    member = register[register["state"] == "registered"].iloc[0]
+    path = tmp_path / "tagihan.xlsx"
+    workbook = openpyxl.Workbook()
+    for row in (
+        ["TAGIHAN PERIODE MEI 2027"],
+        ["NIK", "NAMA", "JKK", "JKM"],
+        [member["nik"], member["name"], 10000, 6800],
+        [3.50301e15, "SARMI", 10000, 6800],
+    ):  # typed as a number: digits lost
+        workbook.active.append(row)
+    workbook.save(path)
+    result = runner.invoke(app, ["month", str(path), "-m", "2027-05", "-w", str(work),
+                                 "--today", "2027-05-10"])  # fmt: skip
+    assert result.exit_code == 1
+    assert "row 4" in result.output and "not checked" in result.output
+    # bare "JKK" over 10000s is an amount, though 10000 also reads as a day in 1927
+    lines = pd.read_csv(work / "bulanan" / "2027-05" / "rekonsiliasi_2027-05.csv", dtype=str)
+    assert lines.set_index("nik").loc[member["nik"], "finding"] == "MATCHED"

@@ -575,7 +575,7 @@ def month(
             at, bill, first.year, first.month, run.settings, dukcapil, _day(today)))  # fmt: skip
         render.warnings(outcome.warnings)
         render.month(outcome)
-        return EXIT_OK
+        return EXIT_PARTIAL if outcome.unread else EXIT_OK
 
     _execute(config, None, body)
 

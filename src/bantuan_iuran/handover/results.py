@@ -13,9 +13,8 @@ from dataclasses import dataclass
 
 from bantuan_iuran.ingest.cells import Cell, Sheet
 from bantuan_iuran.ingest.headers import normalize_header
-from bantuan_iuran.ingest.layout import Layout, cell_at, find_layout
-from bantuan_iuran.ingest.rows import name_text
-from bantuan_iuran.nik import clean_nik
+from bantuan_iuran.ingest.layout import Layout, cell_at, find_layout, unnamed_headers
+from bantuan_iuran.ingest.rows import name_text, rows_by_nik
 from bantuan_iuran.normalize import normalize_date, normalize_name
 
 REGISTERED, REJECTED = "registered", "rejected"
@@ -61,7 +60,7 @@ class ResultRow:
 @dataclass(frozen=True)
 class ResultTable:
     rows: list[ResultRow]
-    problems: list[str]  # sheets with people whose table could not be read
+    problems: list[str]  # sheets whose table could not be read; rows with no readable NIK
 
 
 def read_result(sheets: Sequence[Sheet], file_name: str) -> ResultTable:
@@ -76,12 +75,10 @@ def read_result(sheets: Sequence[Sheet], file_name: str) -> ResultTable:
             continue
         columns = _branch_columns(sheet.rows, layout)
         title = " ".join([file_name, sheet.name, *_title_texts(sheet.rows, layout)])
-        for index in range(layout.data_start, len(sheet.rows)):
-            row = sheet.rows[index]
-            nik = clean_nik(cell_at(row, layout.index_of("nik")).text)
-            if not re.fullmatch(r"\d{16}", nik):
-                continue
-            rows.append(_result_row(sheet.name, index + 1, nik, row, layout, columns, title))
+        keyed = rows_by_nik(sheet.name, sheet.rows, layout)
+        problems += keyed.unread
+        rows += [_result_row(sheet.name, number, nik, row, layout, columns, title)
+                 for number, nik, row in keyed.rows]  # fmt: skip
     return ResultTable(rows, problems)
 
 
@@ -134,7 +131,7 @@ def _verdict(text: str) -> str:
 def _branch_columns(rows: Sequence[Sequence[Cell]], layout: Layout) -> dict[str, int]:
     """The columns no village list has, by their header's words, else by what they hold."""
     found: dict[str, int] = {}
-    for index, header in layout.extra.items():
+    for index, header in unnamed_headers(layout).items():
         words = set(normalize_header(header).split())
         field = _field_of(words)
         if field and field not in found:

@@ -96,6 +96,14 @@ class LayoutProblem:
     has_niks: bool = True
 
 
+def unnamed_headers(layout: Layout) -> dict[int, str]:
+    """The columns a village field's header does not name, by their header: those no field
+    takes, and those taken by content alone (a bill's "JKK" column of 10000s reads as dates):
+    for lists with columns of their own (bills, the branch's results)."""
+    guessed = {f.column: f.header for f in layout.found.values() if f.how == "content"}
+    return dict(sorted({**layout.extra, **guessed}.items()))
+
+
 def column_letter(index: int) -> str:
     """0 -> 'A', 27 -> 'AB', as the spreadsheet shows it."""
     letters = ""

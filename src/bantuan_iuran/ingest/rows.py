@@ -168,3 +168,34 @@ def _family_number(row: Sequence[Cell]) -> str:
         if len(digits) == NIK_LENGTH and digits.isdigit():
             return digits
     return ""
+
+
+@dataclass(frozen=True)
+class KeyedRows:
+    """A table's rows keyed on a readable NIK, and where a row names someone without one."""
+
+    rows: list[tuple[int, str, Sequence[Cell]]]  # (row as the spreadsheet numbers it, NIK, cells)
+    unread: list[str]  # "sheet 'S' row 12: '3.50301E+15' is no NIK"
+
+
+def rows_by_nik(sheet_name: str, rows: Sequence[Sequence[Cell]], layout: Layout) -> KeyedRows:
+    """The rows under `layout` with a NIK read as every NIK is (nik.read_nik), for lists that
+    come back (the branch's results, bills, reports); a row with a name but no NIK to trust
+    (missing, malformed, or stored as a number by Excel) is named, never dropped in silence."""
+    from bantuan_iuran.nik import mask_numbers, read_nik
+
+    keyed: list[tuple[int, str, Sequence[Cell]]] = []
+    unread: list[str] = []
+    column = layout.index_of("nik")
+    for index in range(layout.data_start, len(rows)):
+        row = rows[index]
+        cell = cell_at(row, column)
+        reading = read_nik(cell.text, cell.is_number)
+        if not reading.problem and not reading.damaged:
+            keyed.append((index + 1, reading.nik, row))
+        elif name_text(row, layout):  # a person whose NIK cannot be trusted (Excel, a typo)
+            shown = f"{mask_numbers(cell.text)!r} is no NIK" if cell.text else "no NIK"
+            if reading.damaged:
+                shown = f"{mask_numbers(cell.text)!r} was stored as a number: digits are lost"
+            unread.append(f"sheet {sheet_name!r} row {index + 1}: {shown}")
+    return KeyedRows(keyed, unread)

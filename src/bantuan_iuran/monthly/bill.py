@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 from bantuan_iuran.ingest.cells import Sheet
 from bantuan_iuran.ingest.headers import normalize_header
-from bantuan_iuran.ingest.layout import Layout, cell_at, find_layout
-from bantuan_iuran.ingest.rows import name_text
-from bantuan_iuran.nik import clean_nik
+from bantuan_iuran.ingest.layout import Layout, cell_at, find_layout, unnamed_headers
+from bantuan_iuran.ingest.rows import name_text, rows_by_nik
 from bantuan_iuran.normalize import normalize_name
 from bantuan_iuran.report.decree import MONTH_NAMES
 
@@ -38,11 +37,13 @@ class Bill:
     people: int | None  # the head count the bill states (None: not stated)
     amount: int | None  # the amount the bill states (None: not stated)
     months: set[tuple[int, int]]  # (year, month) named in its words
+    unread: list[str]  # lines naming someone without a readable NIK
 
 
 def read_bill(sheets: Sequence[Sheet], file_name: str, programmes: Sequence[str]) -> Bill:
     """Every person line of every sheet with a table of NIKs, and the totals it states."""
     lines: list[BillLine] = []
+    unread: list[str] = []
     words: list[str] = [file_name]
     people = amount = None
     for sheet in sheets:
@@ -56,22 +57,23 @@ def read_bill(sheets: Sequence[Sheet], file_name: str, programmes: Sequence[str]
             people, amount = _stated_totals(texts, people, amount)
         if table:
             columns = _amount_columns(layout, programmes)
-            lines.extend(_lines(sheet, layout, columns))
-    return Bill(lines, people, amount, months_named(" ".join(words)))
+            lines.extend(_lines(sheet, layout, columns, unread))
+    return Bill(lines, people, amount, months_named(" ".join(words)), unread)
 
 
-def _lines(sheet: Sheet, layout: Layout, columns: dict[str, int]) -> list[BillLine]:
+def _lines(
+    sheet: Sheet, layout: Layout, columns: dict[str, int], unread: list[str]
+) -> list[BillLine]:
+    """The person lines; rows naming someone without a readable NIK go to `unread`."""
+    keyed = rows_by_nik(sheet.name, sheet.rows, layout)
+    unread += keyed.unread
     found = []
-    for index in range(layout.data_start, len(sheet.rows)):
-        row = sheet.rows[index]
-        nik = clean_nik(cell_at(row, layout.index_of("nik")).text)
-        if not re.fullmatch(r"\d{16}", nik):
-            continue
+    for number, nik, row in keyed.rows:
         amounts = {name: money_value(cell_at(row, column).text)
                    for name, column in columns.items() if name != "total"}  # fmt: skip
         total = money_value(cell_at(row, columns["total"]).text) if "total" in columns else 0
         kpj = re.sub(r"\D", "", cell_at(row, columns.get("kpj")).text)
-        found.append(BillLine(sheet.name, index + 1, nik, normalize_name(name_text(row, layout)),
+        found.append(BillLine(sheet.name, number, nik, normalize_name(name_text(row, layout)),
                               kpj, amounts, total or sum(amounts.values())))  # fmt: skip
     return found
 
@@ -80,7 +82,7 @@ def _amount_columns(layout: Layout, programmes: Sequence[str]) -> dict[str, int]
     """A column per programme named in its header (JKK, JKM), the sum's column (iuran, jumlah,
     total), and the membership number's."""
     found: dict[str, int] = {}
-    for index, header in layout.extra.items():
+    for index, header in unnamed_headers(layout).items():
         words = set(normalize_header(header).split())
         named = [p for p in programmes if p in words]
         if len(named) == 1 and named[0] not in found:

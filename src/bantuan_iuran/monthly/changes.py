@@ -13,8 +13,9 @@ from datetime import date
 import pandas as pd
 
 from bantuan_iuran.ingest.cells import Sheet
-from bantuan_iuran.ingest.layout import Layout, cell_at, find_layout
+from bantuan_iuran.ingest.layout import Layout, find_layout
 from bantuan_iuran.ingest.notes import read_action
+from bantuan_iuran.ingest.rows import rows_by_nik
 from bantuan_iuran.nik import clean_nik
 from bantuan_iuran.normalize import normalize_date
 
@@ -67,13 +68,11 @@ def from_reports(sheets: Sequence[Sheet], file_name: str) -> tuple[list[Leaver],
         if not isinstance(layout, Layout) or layout.index_of("nik") is None:
             continue
         born = layout.index_of("birth_date")
-        for index in range(layout.data_start, len(sheet.rows)):
-            row = sheet.rows[index]
-            nik = clean_nik(cell_at(row, layout.index_of("nik")).text)
-            if not re.fullmatch(r"\d{16}", nik):
-                continue
+        keyed = rows_by_nik(sheet.name, sheet.rows, layout)
+        unread += [f"{file_name} {where}" for where in keyed.unread]
+        for number, nik, row in keyed.rows:
             others = [c.text for i, c in enumerate(row) if c.text and i != born]
-            where = f"{file_name} {sheet.name} baris {index + 1}"
+            where = f"{file_name} {sheet.name} baris {number}"
             reason = reported_reason(" ".join(others))
             if reason:
                 leavers.append(Leaver(nik, reason, _event_day(others), where))

@@ -39,6 +39,7 @@ class MonthOutcome(StageOutcome):
     left: list[Leaver] = field(default_factory=list)  # deaths found in a newer extract
     folder: Path | None = None
     files: list[Path] = field(default_factory=list)  # the claim papers of those deaths
+    unread: list[str] = field(default_factory=list)  # bill lines with no readable NIK
 
 
 def month_stage(
@@ -66,6 +67,9 @@ def month_stage(
         )
     if not bill.months:
         outcome.warnings.append(f"{bill_path.name} does not say which month it bills.")
+    outcome.unread = bill.unread
+    outcome.warnings += [f"{bill_path.name}: {line}: not checked, ask the branch for it"
+                         for line in bill.unread]  # fmt: skip
     label = month_text(year, month)
     folder = ensure_private_dir(workdir / MONTHLY / label)
     with ledger_stage(workdir) as ledger:
@@ -89,6 +93,9 @@ def month_stage(
         outcome.files = write_exit_papers(outcome.left, register, decreed, months, settings,
                                           papers)  # fmt: skip
     notes = [f"Tagihan: {bill_path.name} (SHA-256 {sha256_of(bill_path)[:16]})."]
+    if bill.unread:
+        notes.append(f"PERHATIAN: {len(bill.unread)} baris tagihan tanpa NIK yang terbaca tidak "
+                     "diperiksa (lihat keterangan pada layar / log).")  # fmt: skip
     if outcome.payments.peringatan:
         notes.append(f"PERHATIAN: {outcome.payments.peringatan}")
     target = folder / f"rekonsiliasi_{label}.xlsx"
