@@ -279,3 +279,22 @@ def test_a_rejected_person_is_handed_over_again_only_once_answered_and_eligible(
     })  # fmt: skip
     rejected = {nik: ("NIK", 2) for nik in validated["nik"]}
     assert corrected_since_rejection(validated, rejected) == {"3503010101800001"}
+
+
+def test_validation_says_how_many_rejected_rows_go_back_to_their_villages(
+    handed, batch, tmp_path
+) -> None:
+    from bantuan_iuran.pipeline import validate_stage
+
+    work, _ = handed
+    person = _decreed(work).iloc[0]
+    path = _write_xlsx(tmp_path / "ditolak.xlsx", [
+        ["NIK", "NAMA", "TGL LAHIR", "STATUS", "KETERANGAN"],
+        [person["nik"], person["name"], person["birth_date"], "DITOLAK", "NIK tidak valid"],
+    ])  # fmt: skip
+    branch_result_stage(work, [path], SETTINGS)
+    outcome = validate_stage(work, batch / "dukcapil.parquet", batch / "peserta_aktif.csv",
+                             SETTINGS)  # fmt: skip
+    assert any(w.startswith("1 rows the BPJS branch rejected go back") for w in outcome.warnings)
+    row = outcome.validated.set_index("nik").loc[person["nik"]]
+    assert row["status"] == "needs_fix" and "BPJS_REJECTED" in row["reasons"]

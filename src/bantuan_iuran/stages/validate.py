@@ -30,6 +30,7 @@ from bantuan_iuran.manifest import (
     recorded_digests,
     recorded_inputs,
 )
+from bantuan_iuran.money import thousands
 from bantuan_iuran.processes import Shared
 from bantuan_iuran.reasons import STATUSES
 from bantuan_iuran.schemas import IngestedRows
@@ -126,7 +127,14 @@ def validate_stage(
                     ingested, checks.registry, checks.enrolled, settings
                 ).validated
         rejected = rejections(ledger.register())
+        before = int((validated["status"] == "eligible").sum())
         validated = mark_rejected(validated, rejected)
+        sent_back = before - int((validated["status"] == "eligible").sum())
+        if sent_back:
+            outcome.warnings.append(
+                f"{thousands(sent_back)} rows the BPJS branch rejected go back to their villages "
+                "(BPJS_REJECTED, with the branch's reason) and out of the list of people paid."
+            )
         batch = ledger.fact(BATCH) or read_manifest(workdir).get("batch") or new_batch()
         ledger.set_fact(BATCH, batch, "validate")
         # A rejection from the branch starts a round too: its rows go back to their villages.
