@@ -21,7 +21,7 @@ from bantuan_iuran.excel import (
 from bantuan_iuran.money import rupiah, thousands
 from bantuan_iuran.monthly.changes import LEAVING
 from bantuan_iuran.normalize import indonesian_date
-from bantuan_iuran.report.decree import BLANK, MONTH_NAMES
+from bantuan_iuran.report.decree import BLANK, MONTH_NAMES, signature_lines
 
 COLUMNS = (("No", 6), ("NIK", 20), ("Nama", 28), ("Desa", 16), ("Kecamatan", 14),
            ("Alasan / Mulai", 30), ("Sejak / Bulan", 12), ("Iuran (Rp)", 14))  # fmt: skip
@@ -72,10 +72,7 @@ def _layout(workbook, styles, amendment: Amendment, decree: Decree) -> None:
         f"ditambahkan; iuran pengganti {rupiah(cost)} untuk sisa tahun."
     )
     sheet.write_string(row, 0, total, styles["plain_bold"])
-    for offset, text in enumerate(
-        (f"{decree.tempat or BLANK}, {decree.tanggal or BLANK}", decree.jabatan or BLANK, "", "",
-         decree.nama or f"( {BLANK} )"), start=row + 2,
-    ):  # fmt: skip
+    for offset, text in enumerate(signature_lines(decree), start=row + 2):
         if text:
             sheet.write_string(offset, 5, text, styles["plain"])
     set_widths(sheet, widths)

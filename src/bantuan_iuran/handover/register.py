@@ -86,12 +86,17 @@ def answer_rounds(validated: pd.DataFrame) -> pd.Series:
     return found.fillna("0").astype(int)
 
 
+def _rejection_rounds(validated: pd.DataFrame, rejected: dict[str, tuple[str, int]]):
+    """Per row, the round its NIK's rejection came in (NaN: not rejected)."""
+    return validated["nik"].map({nik: round_ for nik, (_, round_) in rejected.items()})
+
+
 def corrected_since_rejection(
     validated: pd.DataFrame, rejected: dict[str, tuple[str, int]]
 ) -> set[str]:
     """Rejected NIKs whose row the village answered in a round after the rejection, and that
     validation found eligible: to be handed over again."""
-    came_in = validated["nik"].map({nik: r for nik, (_, r) in rejected.items()})
+    came_in = _rejection_rounds(validated, rejected)
     again = (validated["status"] == "eligible") & (answer_rounds(validated) > came_in.fillna(10**6))
     return set(validated.loc[again, "nik"])
 
@@ -105,7 +110,7 @@ def mark_rejected(validated: pd.DataFrame, rejected: dict[str, tuple[str, int]])
     if not rejected:
         return validated
     answered = answer_rounds(validated)
-    came_in = validated["nik"].map({nik: r for nik, (_, r) in rejected.items()})
+    came_in = _rejection_rounds(validated, rejected)
     back = (validated["status"] == "eligible") & came_in.notna() & (answered <= came_in.fillna(0))
     if not back.any():
         return validated

@@ -185,9 +185,13 @@ def page_capacity(scale: int, header_pt: float) -> tuple[int, int]:
 
 def _closing(report: ReportResult, decree: Decree) -> tuple[str, ...]:
     """Under the grand total: the amount in words, then who signs, where and when."""
+    return (f"Terbilang: {terbilang(report.total)}", "", *signature_lines(decree))
+
+
+def signature_lines(decree: Decree) -> tuple[str, ...]:
+    """Where and when, who signs, room for the signature, the name and NIP: under the decree
+    and under its amendments alike."""
     return (
-        f"Terbilang: {terbilang(report.total)}",
-        "",
         f"{decree.tempat or BLANK}, {decree.tanggal or BLANK}",
         decree.jabatan or BLANK,
         "",

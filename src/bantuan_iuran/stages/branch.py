@@ -52,7 +52,6 @@ def branch_result_stage(workdir: Path, files: list[Path], settings: Settings) ->
     people = {row.nik: row for row in decreed.itertuples(index=False)}
     lines: list[dict] = []
     with ledger_stage(workdir) as ledger:
-        # When each NIK was last handed over: a result received before answers an earlier one.
         handed = {e.nik: e.received for e in ledger.register() if e.event == HANDED_OVER}
         round_ = int(ledger.fact(ROUND) or 0)
         found: list[tuple[dict, RegisterEvent]] = []
@@ -68,14 +67,7 @@ def branch_result_stage(workdir: Path, files: list[Path], settings: Settings) ->
             for row in table.rows:
                 line = _line(path.name, row)
                 lines.append(line)
-                line["outcome"], line["message"] = _check(row, handed, people, settings)
-                if not line["outcome"] and received < handed[row.nik]:
-                    line["outcome"] = BEFORE_HANDOVER
-                    line["message"] = (
-                        f"the file dates from {received}, before this person was handed over "
-                        f"({handed[row.nik]}): an answer to an earlier hand-over; if it is "
-                        "newer, give its time with [[received]] in the config"
-                    )
+                line["outcome"], line["message"] = _check(row, received, handed, people, settings)
                 if not line["outcome"]:
                     found.append((line, _event(row, path.name, receipt, received, round_)))
         _mark_conflicts(found)
@@ -108,13 +100,20 @@ def _line(file: str, row: ResultRow) -> dict:
 
 
 def _check(
-    row: ResultRow, handed: dict[str, str], people: dict, settings: Settings
+    row: ResultRow, received: str, handed: dict[str, str], people: dict, settings: Settings
 ) -> tuple[str, str]:
-    """('', '') for a row to record; else its outcome and why."""
+    """('', '') for a row to record; else its outcome and why. `handed`: when each NIK was
+    last handed over; a file `received` before answers an earlier hand-over."""
     if row.nik not in handed:
         return NOT_HANDED_OVER, "this NIK was never handed over to the branch"
     if not row.outcome:
         return UNREAD, "the row does not say whether the branch accepted it"
+    if received < handed[row.nik]:
+        return BEFORE_HANDOVER, (
+            f"the file dates from {received}, before this person was handed over "
+            f"({handed[row.nik]}): an answer to an earlier hand-over; if it is newer, give its "
+            "time with [[received]] in the config"
+        )
     person = people.get(row.nik)
     if person is None:
         return "", ""  # handed over, no longer in the decree: the branch's word still counts

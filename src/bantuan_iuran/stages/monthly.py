@@ -70,7 +70,7 @@ def month_stage(
     outcome.unread = bill.unread
     outcome.warnings += [f"{bill_path.name}: {line}: not checked, ask the branch for it"
                          for line in bill.unread]  # fmt: skip
-    label = month_text(year, month)
+    label, digest = month_text(year, month), sha256_of(bill_path)
     folder = ensure_private_dir(workdir / MONTHLY / label)
     with ledger_stage(workdir) as ledger:
         if dukcapil is not None:
@@ -81,18 +81,19 @@ def month_stage(
         lines = outcome.result.lines.assign(month=label)
         write_parquet(lines, folder / "tagihan.parquet")
         ledger.record_payment(Payment(label, "billed", outcome.result.to_pay, today.isoformat(),
-                                      bill_path.name, sha256_of(bill_path)))  # fmt: skip
+                                      bill_path.name, digest))  # fmt: skip
         outcome.payments, paid = _calendar(ledger, register, settings, today, year)
         deaths = _deaths_by_nik(register)
-        outcome.refunds = refunds_due(_all_bill_lines(workdir), deaths, paid)
-        months = _paid_months_by_person(workdir, ledger)
+        billed = _all_bill_lines(workdir)
+        outcome.refunds = refunds_due(billed, deaths, paid)
+        months = paid_months_by_person(billed, paid)
     if outcome.left:  # deaths just learnt: the claim's papers, as `bantuan changes` writes them
         from bantuan_iuran.monthly.exits import write_exit_papers
 
         papers = ensure_private_dir(workdir / MONTHLY / f"keluar_{today.isoformat()}")
         outcome.files = write_exit_papers(outcome.left, register, decreed, months, settings,
                                           papers)  # fmt: skip
-    notes = [f"Tagihan: {bill_path.name} (SHA-256 {sha256_of(bill_path)[:16]})."]
+    notes = [f"Tagihan: {bill_path.name} (SHA-256 {digest[:16]})."]
     if bill.unread:
         notes.append(f"PERHATIAN: {len(bill.unread)} baris tagihan tanpa NIK yang terbaca tidak "
                      "diperiksa (lihat keterangan pada layar / log).")  # fmt: skip
@@ -102,7 +103,7 @@ def month_stage(
     write_reconciliation(outcome.result, outcome.refunds, notes, target)
     write_csv(outcome.result.lines, folder / f"rekonsiliasi_{label}.csv")
     write_csv(outcome.refunds, workdir / MONTHLY / "pengembalian.csv")
-    write_csv(register_now(workdir, decreed), workdir / REGISTER_CSV)
+    write_csv(register, workdir / REGISTER_CSV)
     for path in (target, folder / f"rekonsiliasi_{label}.csv", workdir / REGISTER_CSV,
                  *outcome.files):  # fmt: skip
         record.wrote(path, workdir)
@@ -166,24 +167,18 @@ def changes_stage(
             found += _registry_leavers(register, dukcapil, settings, today)
         outcome.leavers = _record_leavers(ledger, register, found, today)
         register = person_states(decreed, ledger.register())
-        months = _paid_months_by_person(workdir, ledger)
+        paid = {p.month for p in ledger.payments() if p.event == "paid"}
+        months = paid_months_by_person(_all_bill_lines(workdir), paid)
     if outcome.leavers:
         folder = ensure_private_dir(workdir / MONTHLY / f"keluar_{today.isoformat()}")
         outcome.files = write_exit_papers(outcome.leavers, register, decreed, months, settings,
                                           folder)  # fmt: skip
-    write_csv(register_now(workdir, decreed), workdir / REGISTER_CSV)
+    write_csv(register, workdir / REGISTER_CSV)
     for path in [*outcome.files, workdir / REGISTER_CSV]:
         record.wrote(path, workdir)
     record.rows = {"left": len(outcome.leavers)}
     record.finish(workdir)
     return outcome
-
-
-def register_now(workdir: Path, decreed: pd.DataFrame) -> pd.DataFrame:
-    from bantuan_iuran.ledger import reading_ledger
-
-    with reading_ledger(workdir) as ledger:
-        return person_states(decreed, ledger.register() if ledger else [])
 
 
 def _read(path: Path, settings: Settings):
@@ -256,12 +251,10 @@ def _all_bill_lines(workdir: Path) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
-def _paid_months_by_person(workdir: Path, ledger: Ledger) -> dict[str, int]:
+def paid_months_by_person(lines: pd.DataFrame, paid: set[str]) -> dict[str, int]:
     """Months of contributions per member: billed rightly and paid."""
     from bantuan_iuran.monthly.reconcile import PAYABLE
 
-    paid = {p.month for p in ledger.payments() if p.event == "paid"}
-    lines = _all_bill_lines(workdir)
     if lines.empty:
         return {}
     counted = lines[lines["finding"].isin(PAYABLE) & lines["month"].isin(paid)]
