@@ -151,6 +151,18 @@ def test_csv_encodings_and_delimiters(tmp_path: Path, settings, encoding, delimi
     assert rows["extra"].iloc[0] == '{"KETERANGAN": "Petani tembakau"}'
 
 
+def test_a_csv_saved_as_a_workbook_with_each_row_in_one_cell(tmp_path: Path, settings) -> None:
+    """Opened where the list separator is another, every line lands in column A; saved as
+    a workbook it still holds the table."""
+    lines = ["DAFTAR USULAN DESA SUKOREJO KECAMATAN GANDUSARI", "NIK;NAMA;TGL LAHIR",
+             f"{NIK_A};Sutrisno;12/05/1970", f"{NIK_B};Siti Aminah;01/02/1981"]  # fmt: skip
+    _workbook(tmp_path / "GANDUSARI" / "sukorejo.xlsx", {"Sheet1": [[line] for line in lines]})
+    rows = _ingest(tmp_path, settings).applicants
+    assert rows["nik_raw"].tolist() == [NIK_A, NIK_B]
+    assert rows["name"].tolist() == ["Sutrisno", "Siti Aminah"]
+    assert rows["source_row"].tolist() == [3, 4]
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [

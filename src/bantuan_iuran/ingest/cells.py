@@ -114,10 +114,35 @@ def read_workbook(path: Path) -> list[Sheet]:
         sheets = []
         for name in workbook.sheet_names:
             values = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            sheets.append(Sheet(name, [[cell_from_value(v) for v in row] for row in values]))
+            rows = [[cell_from_value(v) for v in row] for row in values]
+            sheets.append(Sheet(name, split_text_rows(rows)))
     except Exception as exc:  # calamine raises many types for many broken files
         raise UnreadableFile(describe_read_error(exc, head)) from exc
     return sheets
+
+
+def split_text_rows(rows: list[list[Cell]]) -> list[list[Cell]]:
+    """A sheet whose every row is one cell of delimited text ('NIK;NAMA;TGL LAHIR'): a CSV
+    opened where the list separator is another and saved as a workbook. Read as the CSV it
+    was; any other sheet as it is.
+
+    >>> rows = split_text_rows([[Cell("NIK;NAMA;LAHIR")], [Cell("3503;SITI;1980")], []])
+    >>> [[cell.text for cell in row] for row in rows]
+    [['NIK', 'NAMA', 'LAHIR'], ['3503', 'SITI', '1980'], []]
+    """
+    filled = [row for row in rows if any(cell.text for cell in row)]
+    if len(filled) < 2 or any(sum(1 for c in row if c.text) != 1 or not row[0].text
+                              for row in filled):  # fmt: skip
+        return rows
+    delimiter = sniff_delimiter("\n".join(row[0].text for row in filled))
+    fields = [len(next(csv.reader([row[0].text], delimiter=delimiter))) for row in filled]
+    if 2 * sum(count >= 3 for count in fields) < len(fields):
+        return rows  # not a table (a sheet of notes, of one column): titles may stand above
+    return [
+        [Cell(v.strip()) if v.strip() else EMPTY
+         for v in next(csv.reader([row[0].text], delimiter=delimiter))] if row else []
+        for row in rows
+    ]  # fmt: skip
 
 
 def check_zip_container(path: Path) -> None:
