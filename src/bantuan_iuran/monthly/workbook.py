@@ -89,11 +89,11 @@ def _year_layout(workbook, styles, tables, year: int, allocation: int | None) ->
 
     title = f"REKAP TAHUN {year} - BANTUAN IURAN BPJS KETENAGAKERJAAN"
     rows = [(s.semester, thousands(s.due), thousands(s.paid),
-             thousands(s.allocation) if allocation else "-",
+             thousands(s.allocation) if s.allocation else "-",
              f"{s.realised_percent:.1f} %".replace(".", ",") if allocation else "-")
             for s in tables.semesters.itertuples(index=False)]  # fmt: skip
     columns = (("Semester", 10), ("Seharusnya (Rp)", 16), ("Dibayar (Rp)", 16),
-               ("Pagu (Rp)", 16), ("Realisasi", 10))  # fmt: skip
+               ("Pagu setahun (Rp)", 16), ("Realisasi", 10))  # fmt: skip
     list_layout(workbook, styles, "Anggaran", f"{title} - REALISASI ANGGARAN", columns, rows)
     rows = [(m.month, thousands(m.heads_billed), thousands(m.billed), thousands(m.due),
              thousands(m.difference), thousands(m.paid), m.paid_on or "belum")

@@ -71,4 +71,5 @@ def _semesters(per_month: pd.DataFrame, allocation: int | None) -> pd.DataFrame:
     total = {"semester": "JUMLAH", "due": int(table["due"].sum()), "paid": int(table["paid"].sum())}
     table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
     share = (table["paid"] / allocation * 100).round(1) if allocation else pd.Series([None] * 3)
-    return table.assign(allocation=allocation or 0, realised_percent=share)
+    # The allocation is the year's: shown on the year's row, each semester's share of it.
+    return table.assign(allocation=[0, 0, allocation or 0], realised_percent=share)
