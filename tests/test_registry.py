@@ -147,10 +147,11 @@ def test_a_few_rows_without_nik_are_reported_not_refused(tmp_path: Path, setting
 def test_a_nik_held_twice_far_apart_is_named_with_its_file_and_rows(tmp_path, monkeypatch) -> None:
     """The first rows are checked for repeats when the extract is opened; a repeat further
     down is found among the rows a batch matches, and named with the rows that hold it."""
+    from bantuan_iuran import extract
     from bantuan_iuran import registry as module
     from bantuan_iuran.config import load_settings
 
-    monkeypatch.setattr(module, "_BATCH_ROWS", 2)
+    monkeypatch.setattr(extract, "_REPEAT_ROWS", 2)
     lines = ["NIK,NAMA_LGKP,TGL_LHR"] + [
         f"35030112058000{n:02d},ORANG {n},1980-05-12" for n in range(1, 8)
     ]
@@ -163,3 +164,50 @@ def test_a_nik_held_twice_far_apart_is_named_with_its_file_and_rows(tmp_path, mo
         extract.rows(module.RegistryKeys(niks=frozenset({"3503011205800003"})))
     assert "extract.csv holds NIKs more than once" in str(raised.value)
     assert "3503********0003 in data rows 3 and 8" in str(raised.value)
+
+
+def _spellings(tmp_path: Path) -> dict[str, Path]:
+    """The sample extract as the files Dukcapil offices send: Parquet with its numbers stored
+    as numbers, UTF-8 CSV with a byte-order mark and semicolons, Windows-1252 CSV whose first
+    accented name lies beyond the first 64 KB, and a workbook."""
+    registry = _registry()
+    registry.loc[len(registry) - 1, "NAMA_LGKP"] = "JOSÉ “ANTÓNIO”"  # 0xC9, 0x93, 0x94 in cp1252
+    paths = {"csv": _write(registry, tmp_path / "plain.csv")}
+    numbers = registry.assign(NO_RT=registry["NO_RT"].astype(int), NIK=registry["NIK"].astype(int))
+    numbers.to_parquet(paths.setdefault("parquet", tmp_path / "numbers.parquet"), index=False)
+    text = registry.to_csv(index=False, sep=";")
+    (paths.setdefault("bom;", tmp_path / "bom.csv")).write_bytes(b"\xef\xbb\xbf" + text.encode())
+    (paths.setdefault("cp1252", tmp_path / "windows.csv")).write_bytes(
+        registry.to_csv(index=False).encode("cp1252")
+    )
+    registry.to_excel(paths.setdefault("xlsx", tmp_path / "book.xlsx"), index=False)
+    return paths
+
+
+def test_every_spelling_of_an_extract_gives_the_same_rows_in_file_order(
+    tmp_path: Path, settings
+) -> None:
+    from bantuan_iuran.registry import RegistryKeys, read_registry
+
+    paths = _spellings(tmp_path)
+    assert paths["cp1252"].stat().st_size > 1 << 16
+    whole = {kind: read_registry(path, settings) for kind, path in paths.items()}
+    last = whole["csv"].iloc[-1]  # everyone of the last person's kecamatan and birth date
+    area = last["kode_desa"][:6] + last["nik"][6:12]
+    keys = RegistryKeys(niks=frozenset(whole["csv"]["nik"][::7]), areas=frozenset({area}))
+    some = {kind: read_registry(path, settings, keys) for kind, path in paths.items()}
+    for kind in paths:
+        pd.testing.assert_frame_equal(whole[kind], whole["csv"], obj=kind)
+        pd.testing.assert_frame_equal(some[kind], some["csv"], obj=kind)
+    assert whole["cp1252"]["name"].iloc[-1] == "JOSÉ “ANTÓNIO”"
+    at = pd.Index(whole["csv"]["nik"]).get_indexer(some["csv"]["nik"])
+    assert len(at) > len(whole["csv"]) // 7 and (at[1:] > at[:-1]).all()  # in file order
+
+
+def test_a_utf16_extract_is_refused_with_what_to_do(tmp_path: Path, settings) -> None:
+    from bantuan_iuran.registry import RegistryExtract
+
+    path = tmp_path / "unicode.csv"
+    path.write_bytes(_registry().head(50).to_csv(index=False).encode("utf-16"))
+    with pytest.raises(InputError, match="is UTF-16: save it as UTF-8"):
+        RegistryExtract(path, settings)

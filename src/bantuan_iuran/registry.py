@@ -4,65 +4,46 @@ Column names come from the config's mapping (SIAK exports differ); region number
 ('1', '2001') and are padded into the 10-digit kode_desa of the person's domicile.
 
 A province's extract holds tens of millions of people, and a batch needs a few thousand of them:
-the extract is scanned (pyarrow datasets over Parquet or CSV, in record batches) with a filter
-on the NIKs, family cards and (kecamatan, birth date) pairs the batch can use, so memory follows
-the batch, not the registry.
+the extract is a DuckDB view (extract.py) joined with the NIKs, family cards and (kecamatan,
+birth date) pairs the batch can use, so memory follows the batch, not the registry.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
 import io
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pa_csv
-import pyarrow.dataset as ds
 from pandera import errors as pa_errors
 
 from bantuan_iuran import reference
 from bantuan_iuran.config import Settings
 from bantuan_iuran.errors import InputError
-from bantuan_iuran.money import thousands
-from bantuan_iuran.nik import (
-    NIK_DECIMAL_ZEROS,
-    NIK_IGNORED,
-    NIK_LENGTH,
-    NIK_SCIENTIFIC,
-    NIK_SEPARATORS,
-    NIK_TEXT_FORMULA,
-    clean_nik,
-    mask_nik,
-    mask_numbers,
+from bantuan_iuran.extract import (
+    REPEATED_HINT,
+    ROW,
+    ExtractSource,
+    check_path,
+    clean_nik_sql,
+    clean_when_needed_sql,
+    identifier,
+    repeated_message,
 )
+from bantuan_iuran.nik import clean_nik, mask_nik
 from bantuan_iuran.normalize import normalize_date, normalize_sex, normalize_text, pad_code
 from bantuan_iuran.schemas import EnrolledTable, RegistryTable
 from bantuan_iuran.textfiles import decode_text_bytes, sniff_delimiter
 
 REGISTRY_REQUIRED = ("nik", "name", "birth_date")
-_SUFFIXES = (".csv", ".parquet", ".xlsx", ".xls", ".ods")
 
 
 def read_any_table(path: Path, what: str) -> pd.DataFrame:
     """A CSV, Parquet or workbook (first sheet) as text columns, exactly as stored."""
-    if not path.exists():
-        raise InputError(f"The {what} file {path} does not exist.")
-    if path.is_dir():
-        raise InputError(
-            f"{path} is a folder; give the {what} file itself ({', '.join(_SUFFIXES)})."
-        )
+    check_path(path, what)
     suffix = path.suffix.lower()
-    if suffix not in _SUFFIXES:
-        raise InputError(
-            f"The {what} file {path.name} is a {suffix or 'suffix-less'} file; "
-            f"this tool reads {', '.join(_SUFFIXES)}."
-        )
     try:
         if suffix == ".parquet":
             frame = pd.read_parquet(path)
@@ -99,12 +80,6 @@ def map_columns(
 
 REGISTRY = "registry (Dukcapil) extract"
 _EXAMPLES = 3
-_ROUNDING_SAMPLE = 20
-_ROUNDED_SHARE = 0.5
-_SHORT_LIST = 5
-# A few rows without a NIK (a record being corrected) are reported; more is a damaged column.
-_UNREADABLE_SHARE = 0.001
-_BATCH_ROWS = 64_000
 
 
 @dataclass(frozen=True)
@@ -126,82 +101,54 @@ class RegistryExtract:
 
     def __init__(self, path: Path, settings: Settings, allow_empty: bool = False) -> None:
         self.settings, self.path = settings, path
-        self.dataset = _open_dataset(path)
-        self.columns = _registry_columns(self.dataset.schema.names, settings, path)
-        quality = NikQuality.of_batches(
-            self.dataset.scanner(
-                columns={"nik": self._text("nik")}, batch_size=_BATCH_ROWS
-            ).to_batches()
-        )
+        self.source = ExtractSource.of_file(path, REGISTRY)
+        self.columns = _registry_columns(self.source.names, settings, path)
+        quality = self.source.nik_quality(self.columns["nik"])
         self.warnings = quality.check(REGISTRY, path, allow_empty, unique=True)
         # Only an extract whose NIKs carry quotes, spaces or dots pays for cleaning every row.
-        self._nik = clean_nik_expression(self._text("nik")) if quality.dirty else self._text("nik")
+        self._nik = clean_nik_sql(self._text("nik")) if quality.dirty else self._text("nik")
 
-    def _text(self, name: str) -> pc.Expression:
-        """The column as large_string, the type of pandas' Parquet and of the CSV reader here:
-        comparing in the column's own type spares a copy of every batch."""
-        column = self.columns[name]
-        field = pc.field(column)
-        if self.dataset.schema.field(column).type == pa.large_string():
-            return field
-        return field.cast(pa.large_string())
+    def _text(self, name: str) -> str:
+        return self.source.text(self.columns[name])
 
-    def _filter(self, keys: RegistryKeys) -> pc.Expression:
-        nik = self._nik
-        expression = nik.isin(_text_array(keys.niks))
+    def _filter(self, keys: RegistryKeys) -> str:
+        """Any key matching: each a hash join with the batch's keys."""
+        source = self.source
+        matches = [f"{self._nik} IN (SELECT k FROM {source.keys(keys.niks)})"]
         if "kk" in self.columns and keys.kks:
-            kk = clean_nik_expression(self._text("kk"))
-            expression = expression | kk.isin(_text_array(keys.kks))
+            kk = clean_when_needed_sql(self._text("kk"))
+            matches.append(f"{kk} IN (SELECT k FROM {source.keys(keys.kks)})")
         if keys.areas and {"prop", "kab", "kec"} <= set(self.columns):
-            kecamatan = [pc.utf8_lpad(self._text(c), 2, "0") for c in ("prop", "kab", "kec")]
-            born = pc.utf8_slice_codeunits(nik, 6, 12)
-            area = pc.binary_join_element_wise(*kecamatan, born, pa.scalar("", pa.large_string()))
-            expression = expression | area.isin(_text_array(keys.areas))
-        return expression
+            kecamatan = " || ".join(_two_digits(self._text(c)) for c in ("prop", "kab", "kec"))
+            area = f"{kecamatan} || substr({self._nik}, 7, 6)"
+            matches.append(f"({area}) IN (SELECT k FROM {source.keys(keys.areas)})")
+        return " OR ".join(matches)
 
     def rows(
         self, keys: RegistryKeys | None = None, fields: Collection[str] | None = None
     ) -> pd.DataFrame:
-        """The canonical rows matching any key (every row without keys), read batch by batch;
-        only `fields` (canonical names; the others left empty) when a pass needs few: the wide
+        """The canonical rows matching any key (every row without keys), in file order; only
+        `fields` (canonical names; the others left empty) when a pass needs few: the wide
         columns cost the most."""
         wanted = {f: c for f, c in self.columns.items() if fields is None or f in fields}
-        try:
-            # Little read-ahead: memory then follows a few record batches, not the registry.
-            table = self.dataset.scanner(
-                columns=sorted(set(wanted.values())),
-                filter=None if keys is None else self._filter(keys),
-                batch_size=_BATCH_ROWS,
-                batch_readahead=1,
-                fragment_readahead=1,
-            ).to_table()
-        except (pa.ArrowInvalid, OSError) as exc:
-            raise InputError(f"The {REGISTRY} cannot be read: {exc}") from exc
+        columns = ", ".join(
+            f"{self.source.text(c)} AS {identifier(c)}" for c in sorted(set(wanted.values()))
+        )
+        where = "" if keys is None else f"WHERE {self._filter(keys)}"
+        table = self.source.table(f"SELECT {columns} FROM extract {where} ORDER BY {ROW}")
         raw = table.cast(pa.schema([(n, pa.string()) for n in table.column_names])).to_pandas()
         del table
-        pa.default_memory_pool().release_unused()  # hand the scan's buffers back at once
         try:
             return canonical_registry(raw.fillna(""), self.settings)
         except RepeatedNiks as repeated:
             where = f"The {REGISTRY} {self.path.name}"
-            found = self._rows_of(repeated.niks)
-            raise InputError(repeated_message(where, found), hint=_REPEATED_HINT) from None
-
-    def _rows_of(self, niks: list[str]) -> list[tuple[str, list[int]]]:
-        """Where the extract holds these NIKs, by data row: one more pass over its NIKs, only
-        when it is refused."""
-        rows: dict[str, list[int]] = {}
-        start = 0
-        scan = self.dataset.scanner(columns={"nik": self._nik}, batch_size=_BATCH_ROWS)
-        for batch in scan.to_batches():
-            for nik, found in rows_of_repeated(batch.column(0), None, niks, start):
-                rows.setdefault(nik, []).extend(found)
-            start += batch.num_rows
-        return [(nik, rows[nik]) for nik in niks if len(rows.get(nik, [])) > 1]
+            found = self.source.rows_of(self._nik, repeated.niks)
+            raise InputError(repeated_message(where, found), hint=REPEATED_HINT) from None
 
 
-def _text_array(values: frozenset[str]) -> pa.Array:
-    return pa.array(list(values), pa.large_string())
+def _two_digits(code: str) -> str:
+    """A region number padded to two digits, a longer one kept whole (as `pad_code` does)."""
+    return f"CASE WHEN length({code}) < 2 THEN lpad({code}, 2, '0') ELSE {code} END"
 
 
 def _registry_columns(names: list[str], settings: Settings, path: Path) -> dict[str, str]:
@@ -217,53 +164,6 @@ def _registry_columns(names: list[str], settings: Settings, path: Path) -> dict[
                 hint="Give the Dukcapil extract with --dukcapil and the members with --enrolled.",
             ) from error
         raise
-
-
-def _open_dataset(path: Path) -> ds.Dataset:
-    if not path.exists():
-        raise InputError(f"The {REGISTRY} file {path} does not exist.")
-    if path.is_dir():
-        raise InputError(
-            f"{path} is a folder; give the {REGISTRY} file itself ({', '.join(_SUFFIXES)})."
-        )
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".parquet":
-            return ds.dataset(path, format="parquet")
-        if suffix == ".csv":
-            return _csv_dataset(path)
-        return ds.dataset(
-            pa.Table.from_pandas(read_any_table(path, REGISTRY), preserve_index=False)
-        )
-    except (pa.ArrowInvalid, OSError, UnicodeError) as exc:
-        raise InputError(f"The {REGISTRY} file {path.name} cannot be read: {exc}") from exc
-
-
-def _csv_dataset(path: Path) -> ds.Dataset:
-    """Every column as text (NIKs never become numbers), delimiter and encoding sniffed."""
-    with path.open("rb") as handle:
-        head = handle.read(1 << 16)
-    encoding = "utf-8"
-    try:
-        # Incremental: a character cut at the end of the 64 KB head is not an error.
-        text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
-    except UnicodeDecodeError as exc:
-        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise InputError(f"The {REGISTRY} {path.name} is UTF-16: save it as UTF-8.") from exc
-        text, encoding = head.decode("cp1252", errors="replace"), "cp1252"
-    delimiter = sniff_delimiter(text)
-    header = next(csv.reader([text.splitlines()[0] if text else ""], delimiter=delimiter))
-    names = [h.strip() for h in header]
-    return ds.dataset(
-        path,
-        format=ds.CsvFileFormat(
-            parse_options=pa_csv.ParseOptions(delimiter=delimiter),
-            read_options=pa_csv.ReadOptions(encoding=encoding, column_names=names, skip_rows=1),
-            convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.large_string())
-            ),
-        ),
-    )
 
 
 def read_registry(path: Path, settings: Settings, keys: RegistryKeys | None = None) -> pd.DataFrame:
@@ -334,12 +234,9 @@ class RepeatedNiks(InputError):
         super().__init__(
             f"The registry extract holds NIKs more than once (for example "
             f"{', '.join(mask_nik(n) for n in niks)}); a NIK belongs to one person.",
-            hint=_REPEATED_HINT,
+            hint=REPEATED_HINT,
         )
         self.niks = niks
-
-
-_REPEATED_HINT = "Ask Dukcapil for a corrected extract, or remove the repeated rows."
 
 
 def _unique_niks(niks: pd.Series) -> pd.Series:
@@ -349,140 +246,6 @@ def _unique_niks(niks: pd.Series) -> pd.Series:
     if not repeated.empty:
         raise RepeatedNiks(sorted(set(repeated))[:_EXAMPLES])
     return niks
-
-
-def repeated_message(where: str, repeated: list[tuple[str, list[int]]]) -> str:
-    """'<where> holds NIKs more than once (3503********0001 in data rows 4 and 9, ...)'."""
-    shown = ", ".join(
-        f"{mask_nik(nik)} in data rows {', '.join(thousands(r) for r in rows[:-1])} and "
-        f"{thousands(rows[-1])}"
-        for nik, rows in repeated
-    )
-    return f"{where} holds NIKs more than once ({shown}); a NIK belongs to one person."
-
-
-def clean_nik_expression(nik: Any) -> Any:
-    """`nik.clean_nik` in Arrow (on an array, or an expression a scan evaluates): the same
-    patterns, every row of a column at once."""
-    text = pc.replace_substring_regex(nik, pattern=NIK_TEXT_FORMULA, replacement=r"\1")
-    text = pc.replace_substring_regex(text, pattern=NIK_IGNORED, replacement="")
-    text = pc.replace_substring_regex(text, pattern=NIK_DECIMAL_ZEROS, replacement=r"\1")
-    return pc.replace_substring_regex(text, pattern=NIK_SEPARATORS, replacement="")
-
-
-@dataclass
-class NikQuality:
-    """What a list's NIK column holds, over every row: a registry or enrolled list decides who is
-    paid, so one whose NIKs were damaged (by Excel, mostly) is refused, not half-used."""
-
-    rows: int = 0
-    dirty: int = 0  # readable once quotes, spaces, dots or '.0' are removed
-    scientific: int = 0  # '3.50301E+15': digits lost
-    unreadable: int = 0  # empty, or not 16 digits even after cleaning
-    ending_in_zero: int = 0  # a number cell keeps 15 digits: the 16th becomes 0
-    # NIKs seen twice in the first rows, with their data rows
-    repeated: list[tuple[str, list[int]]] = field(default_factory=list)
-    examples: list[tuple[int, str]] = field(default_factory=list)  # (row, masked value)
-
-    @classmethod
-    def of_batches(cls, batches: Iterable[pa.RecordBatch]) -> NikQuality:
-        quality = cls()
-        for batch in batches:
-            quality.add(batch.column(0))
-        return quality
-
-    def add(self, raw: pa.Array) -> None:
-        ok = pc.fill_null(_sixteen_digits(raw), False)
-        self.ending_in_zero += pc.sum(pc.and_(ok, pc.ends_with(raw, "0"))).as_py() or 0
-        # Repeats are looked for in the first batch only (a hash of every row would cost more
-        # than the rest of the check); the rows a batch matches are checked too (_unique_niks).
-        if self.rows == 0:
-            self.repeated = rows_of_repeated(raw, ok)
-        bad_at = pc.indices_nonzero(pc.invert(ok))
-        if len(bad_at):
-            bad = pc.fill_null(pc.take(raw, bad_at), "")
-            cleaned = clean_nik_expression(bad)
-            readable = pc.fill_null(_sixteen_digits(cleaned), False)
-            zeros = pc.and_(readable, pc.ends_with(cleaned, "0"))
-            self.ending_in_zero += pc.sum(zeros).as_py() or 0
-            scientific = pc.match_substring_regex(bad, NIK_SCIENTIFIC)
-            self.dirty += pc.sum(readable).as_py() or 0
-            self.scientific += pc.sum(scientific).as_py() or 0
-            unread_at = pc.indices_nonzero(pc.invert(readable))
-            self.unreadable += len(unread_at)
-            for index in unread_at.to_pylist()[: max(0, _EXAMPLES - len(self.examples))]:
-                value = bad[index].as_py()
-                self.examples.append((self.rows + bad_at[index].as_py() + 1, mask_numbers(value)))
-        self.rows += len(raw)
-
-    def check(
-        self, what: str, path: Path, allow_empty: bool = False, unique: bool = False
-    ) -> list[str]:
-        """Refuse what would change the result quietly; the warnings for what does not. A
-        registry (`unique`) holds a person once; a list may repeat one."""
-        where = f"The {what} {path.name}"
-        if self.rows == 0 and not allow_empty:
-            raise InputError(
-                f"{where} has no rows: every applicant would be checked against nobody.",
-                hint="Give the right file, or --allow-empty if the list is really empty.",
-            )
-        if self.scientific:
-            raise InputError(
-                f"{where} has {thousands(self.scientific)} NIKs written as numbers in scientific "
-                f"notation (3.50301E+15; {self._shown()}): the file was saved with the NIK column "
-                "as numbers (by Excel, mostly), and digits are lost.",
-                hint="Ask for the file as CSV or Parquet with the NIK column as text.",
-            )
-        readable = self.rows - self.unreadable
-        if self._rounded(readable):
-            raise InputError(
-                f"{where}: {thousands(self.ending_in_zero)} of {thousands(readable)} NIKs end in "
-                "0, as they do when Excel stored them as numbers (it keeps 15 digits): the last "
-                "digit is lost.",
-                hint="Ask for the file as CSV or Parquet with the NIK column as text.",
-            )
-        if unique and self.repeated:
-            raise InputError(repeated_message(where, self.repeated), hint=_REPEATED_HINT)
-        if self.unreadable > _UNREADABLE_SHARE * self.rows:
-            raise InputError(
-                f"{where}: {thousands(self.unreadable)} of {thousands(self.rows)} NIKs are not 16 "
-                f"digits ({self._shown()}): the NIK column is damaged or is not the NIK.",
-            )
-        if self.unreadable:
-            unread = thousands(self.unreadable)
-            return [f"{where}: {unread} rows have no readable NIK ({self._shown()})."]
-        return []
-
-    def _rounded(self, readable: int) -> bool:
-        """Serials end in 0 one time in ten: most of a long list, or all of a short one, ending
-        in 0 is Excel's rounding."""
-        if readable >= _ROUNDING_SAMPLE:
-            return self.ending_in_zero > readable * _ROUNDED_SHARE
-        return readable >= _SHORT_LIST and self.ending_in_zero == readable
-
-    def _shown(self) -> str:
-        return ", ".join(f"data row {row}: '{value}'" for row, value in self.examples)
-
-
-def rows_of_repeated(
-    raw: pa.Array, ok: pa.Array, niks: Collection[str] = (), start: int = 0
-) -> list[tuple[str, list[int]]]:
-    """Some NIKs `raw` holds more than once (or those of `niks` it holds), each with its data
-    rows (1 for the first, `start` rows before this array)."""
-    if not niks:
-        counts = pc.value_counts(pc.filter(raw, ok))
-        niks = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
-        niks = sorted(niks.to_pylist())[:_EXAMPLES]
-    found = []
-    for nik in niks:
-        at = pc.indices_nonzero(pc.fill_null(pc.equal(raw, nik), False)).to_pylist()
-        if at:
-            found.append((nik, [start + index + 1 for index in at]))
-    return found
-
-
-def _sixteen_digits(values: pa.Array) -> pa.Array:
-    return pc.and_(pc.equal(pc.utf8_length(values), NIK_LENGTH), pc.utf8_is_digit(values))
 
 
 def _dates(values: pd.Series) -> pd.Series:
@@ -516,8 +279,8 @@ def read_nik_list(
     raw = read_any_table(path, what)
     columns = map_columns(list(raw.columns), settings.enrolled_columns, ("nik",), what)
     values = raw[columns["nik"]].fillna("").astype(str)
-    quality = NikQuality()
-    quality.add(pa.array(values.tolist(), pa.large_string()))
+    table = pa.table({"nik": pa.array(values.tolist(), pa.string())})
+    quality = ExtractSource.of_table(table, what, path.name).nik_quality("nik")
     warnings = quality.check(what, path, allow_empty)
     niks = clean_niks(values)
     return set(niks[niks.str.fullmatch(r"\d{16}")]), warnings
