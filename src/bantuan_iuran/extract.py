@@ -71,11 +71,10 @@ def clean_nik_sql(value: str) -> str:
 
 
 def clean_when_needed_sql(value: str) -> str:
-    """Cleaned only where the value is not already 16 digits: nearly all of a registry's are."""
-    return (
-        f"CASE WHEN regexp_full_match({value}, {_SIXTEEN_DIGITS}) THEN {value} "
-        f"ELSE {clean_nik_sql(value)} END"
-    )
+    """For comparing with 16-digit keys: cleaned only where the value is not 16 characters long
+    (nearly all of a registry's are 16 digits; cleaning only removes characters, so a 16-character
+    value with anything else in it can match no key either way)."""
+    return f"CASE WHEN length({value}) = 16 THEN {value} ELSE {clean_nik_sql(value)} END"
 
 
 def sixteen_digits_sql(value: str) -> str:

@@ -27,7 +27,6 @@ from bantuan_iuran.extract import (
     ROW,
     ExtractSource,
     check_path,
-    clean_nik_sql,
     clean_when_needed_sql,
     identifier,
     repeated_message,
@@ -106,23 +105,41 @@ class RegistryExtract:
         quality = self.source.nik_quality(self.columns["nik"])
         self.warnings = quality.check(REGISTRY, path, allow_empty, unique=True)
         # Only an extract whose NIKs carry quotes, spaces or dots pays for cleaning every row.
-        self._nik = clean_nik_sql(self._text("nik")) if quality.dirty else self._text("nik")
+        nik = self._text("nik")
+        self._nik = clean_when_needed_sql(nik) if quality.dirty else nik
 
     def _text(self, name: str) -> str:
         return self.source.text(self.columns[name])
 
-    def _filter(self, keys: RegistryKeys) -> str:
-        """Any key matching: each a hash join with the batch's keys."""
+    def _matching(self, keys: RegistryKeys, columns: str) -> str:
+        """The rows any key matches, each row once, in file order. Each kind of key is a query of
+        its own: a join on one column lets DuckDB skip what cannot match while it scans, where one
+        filter over three joins computes every key of every row."""
         source = self.source
         matches = [f"{self._nik} IN (SELECT k FROM {source.keys(keys.niks)})"]
         if "kk" in self.columns and keys.kks:
             kk = clean_when_needed_sql(self._text("kk"))
             matches.append(f"{kk} IN (SELECT k FROM {source.keys(keys.kks)})")
         if keys.areas and {"prop", "kab", "kec"} <= set(self.columns):
-            kecamatan = " || ".join(_two_digits(self._text(c)) for c in ("prop", "kab", "kec"))
-            area = f"{kecamatan} || substr({self._nik}, 7, 6)"
-            matches.append(f"({area}) IN (SELECT k FROM {source.keys(keys.areas)})")
-        return " OR ".join(matches)
+            matches.append(self._in_areas(keys.areas))
+        union = " UNION ALL ".join(
+            f"SELECT {columns}, {ROW} FROM extract WHERE {match}" for match in matches
+        )
+        return f"SELECT DISTINCT ON ({ROW}) * FROM ({union}) ORDER BY {ROW}"
+
+    def _in_areas(self, areas: frozenset[str]) -> str:
+        """People by kecamatan and the birth date their NIK encodes. The region numbers are
+        compared as written first ('3' or '03' for 03), which the scan does cheaply; the padded
+        key is made only for the rows left."""
+        parts = ("prop", "kab", "kec")
+        written = [
+            f"{self._text(part)} IN (SELECT k FROM "
+            f"{self.source.keys(_spellings({area[2 * i : 2 * i + 2] for area in areas}))})"
+            for i, part in enumerate(parts)
+        ]
+        kecamatan = " || ".join(_two_digits(self._text(part)) for part in parts)
+        area = f"{kecamatan} || substr({self._nik}, 7, 6)"
+        return " AND ".join([*written, f"({area}) IN (SELECT k FROM {self.source.keys(areas)})"])
 
     def rows(
         self, keys: RegistryKeys | None = None, fields: Collection[str] | None = None
@@ -134,8 +151,11 @@ class RegistryExtract:
         columns = ", ".join(
             f"{self.source.text(c)} AS {identifier(c)}" for c in sorted(set(wanted.values()))
         )
-        where = "" if keys is None else f"WHERE {self._filter(keys)}"
-        table = self.source.table(f"SELECT {columns} FROM extract {where} ORDER BY {ROW}")
+        if keys is None:
+            query = f"SELECT {columns}, {ROW} FROM extract ORDER BY {ROW}"
+        else:
+            query = self._matching(keys, columns)
+        table = self.source.table(query).drop_columns([ROW])
         raw = table.cast(pa.schema([(n, pa.string()) for n in table.column_names])).to_pandas()
         del table
         try:
@@ -144,6 +164,11 @@ class RegistryExtract:
             where = f"The {REGISTRY} {self.path.name}"
             found = self.source.rows_of(self._nik, repeated.niks)
             raise InputError(repeated_message(where, found), hint=REPEATED_HINT) from None
+
+
+def _spellings(codes: set[str]) -> set[str]:
+    """Every way a region number that pads to one of `codes` may be written ('3' for '03')."""
+    return codes | {code[1:] for code in codes if code.startswith("0")}
 
 
 def _two_digits(code: str) -> str:
