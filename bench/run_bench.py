@@ -16,6 +16,7 @@ Figures go to the console and to bench/results.json.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import platform
@@ -175,9 +176,8 @@ def after_the_decree() -> dict[str, dict]:
     figures["replace"] = run_child([BANTUAN, "replace", "--budget", budget, "--start", "2027-05",
                                     "-w", str(work), "--today", "2027-04-20"])  # fmt: skip
     figures["year"] = run_child([BANTUAN, "year", "--budget", budget, "-w", str(work)])
-    register = (work / "register.csv").read_text("utf-8-sig").splitlines()
-    column = register[0].split(",").index("state")
-    states = [line.split(",")[column] for line in register[1:]]
+    with (work / "register.csv").open(encoding="utf-8-sig", newline="") as register:
+        states = [row["state"] for row in csv.DictReader(register)]
     figures["year"]["register"] = {state: states.count(state) for state in sorted(set(states))}
     return figures
 

@@ -271,19 +271,19 @@ def test_a_stage_warns_when_its_inputs_changed_since_the_previous_one(tmp_path: 
 
 KILL_DURING_WRITE = """
 import os, signal, sys
-import pandas as pd
+import pyarrow.csv as pa_csv
 from bantuan_iuran.cli import app
 
-original = pd.DataFrame.to_csv
+original = pa_csv.write_csv
 
-def to_csv_then_die(self, path, *args, **kwargs):
-    original(self, path, *args, **kwargs)
-    if "validated.csv" in str(path):
-        with open(path, "r+b") as handle:
-            handle.truncate(os.path.getsize(path) // 2)
+def write_csv_then_die(table, out, *args, **kwargs):
+    original(table, out, *args, **kwargs)
+    if "validated.csv" in out.name:
+        out.flush()
+        os.ftruncate(out.fileno(), os.fstat(out.fileno()).st_size // 2)
         os.kill(os.getpid(), signal.SIGKILL)
 
-pd.DataFrame.to_csv = to_csv_then_die
+pa_csv.write_csv = write_csv_then_die
 app(sys.argv[1:])
 """
 

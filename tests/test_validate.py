@@ -250,9 +250,10 @@ def test_scanning_the_registry_by_keys_gives_the_same_result_as_reading_it_whole
     settings = load_settings()
     ingested = run_ingest(find_source_files([batch / "desa"]), settings).applicants
     extract = RegistryExtract(batch / registry_file, settings)
-    keys = first_registry_keys(ingested)
+    rows = normalized_rows(ingested, settings.programme)
+    keys = first_registry_keys(rows)
     first = extract.rows(keys, FIRST_PASS_FIELDS)
-    second = second_registry_keys(normalized_rows(ingested, settings.programme), first, settings)
+    second = second_registry_keys(rows, first, settings)
     variants = list(variant_keys(second.unknown))
     assert len(variants) == 1
     registry = extract.rows(keys | second.keys | variants[0])

@@ -66,10 +66,16 @@ class _Outcome:
 
 
 def run_validate(
-    ingested: pd.DataFrame, registry: pd.DataFrame, enrolled: pd.DataFrame, settings: Settings
+    ingested: pd.DataFrame,
+    registry: pd.DataFrame,
+    enrolled: pd.DataFrame,
+    settings: Settings,
+    rows: pd.DataFrame | None = None,
 ) -> ValidateResult:
+    """`rows`: `normalized_rows(ingested)` when the caller has them already."""
     index = RegistryIndex(registry, settings.matching.name_min_similarity)
-    rows = normalized_rows(ingested, settings.programme)
+    if rows is None:
+        rows = normalized_rows(ingested, settings.programme)
     enrolled_niks = set(enrolled["nik"])
     outcomes = [
         _assess(row, index, enrolled_niks, settings) for row in rows.itertuples(index=False)
@@ -83,13 +89,12 @@ def run_validate(
 FIRST_PASS_FIELDS = ("nik", "kk", "name", "birth_date")
 
 
-def first_registry_keys(ingested: pd.DataFrame) -> RegistryKeys:
-    """The registry rows a batch needs first: the holders of the NIKs written (a NIK column may
-    hold a KK number, so those too), and what a number cell's 16th digit may have been."""
+def first_registry_keys(rows: pd.DataFrame) -> RegistryKeys:
+    """The registry rows a batch needs first (`rows` as `normalized_rows` gives them): the
+    holders of the NIKs written (a NIK column may hold a KK number, so those too), and what a
+    number cell's 16th digit may have been."""
     niks: set[str] = set()
-    rows = with_answers(ingested)
-    for raw, is_number in zip(rows["nik_raw"], rows["nik_is_number"], strict=True):
-        reading = read_nik(raw, is_number)
+    for reading in rows["nik_reading"]:
         if reading.known_digits >= 15:
             niks.update(last_digit_variants(reading.nik) if reading.damaged else [reading.nik])
     return RegistryKeys(niks=frozenset(niks), kks=frozenset(niks))
@@ -125,7 +130,7 @@ def second_registry_keys(rows: pd.DataFrame, first: pd.DataFrame, settings: Sett
     kks: set[str] = set()
     areas: set[str] = set()
     for row in rows.itertuples(index=False):
-        reading = read_nik(row.nik_raw, row.nik_is_number)
+        reading = row.nik_reading
         owner = index.by_nik.get(reading.nik) if not reading.problem else None
         if owner is not None:
             similarity = index.similarity(row.name_normalized, owner)
@@ -209,16 +214,20 @@ def with_answers(ingested: pd.DataFrame) -> pd.DataFrame:
 
 
 def normalized_rows(ingested: pd.DataFrame, programme: Programme) -> pd.DataFrame:
-    """The rows as checked (with the villages' answers), with the name, birth date and sex as
-    compared (normalize.py); a two-digit year is resolved with the row's NIK."""
+    """The rows as checked (with the villages' answers), with the NIK as read (nik.read_nik),
+    the name, birth date and sex as compared (normalize.py); a two-digit year is resolved with
+    the row's NIK. Each distinct value is read once, whatever the size of the batch."""
     ingested = with_answers(ingested)
-    born = [
-        stated_birth_date(written, nik, programme.year, programme.min_age)
-        for written, nik in zip(ingested["birth_date"], ingested["nik_raw"], strict=True)
-    ]
+    cells = list(zip(ingested["nik_raw"], ingested["nik_is_number"], strict=True))
+    readings = {cell: read_nik(*cell) for cell in set(cells)}
+    stated = list(zip(ingested["birth_date"], ingested["nik_raw"], strict=True))
+    dates = {
+        cell: stated_birth_date(*cell, programme.year, programme.min_age) for cell in set(stated)
+    }
     return plain_columns(ingested).assign(
+        nik_reading=[readings[cell] for cell in cells],
         name_normalized=ingested["name"].map(normalize_name),
-        birth_date_stated=born,
+        birth_date_stated=[dates[cell] for cell in stated],
         sex_stated=ingested["sex"].map(normalize_sex),
     )
 
@@ -226,7 +235,7 @@ def normalized_rows(ingested: pd.DataFrame, programme: Programme) -> pd.DataFram
 def _assess(row, index: RegistryIndex, enrolled: set[str], settings: Settings) -> _Outcome:
     if is_withdrawal(row.answer_action):
         detail = "; ".join(filter(None, [row.answer_action, row.answer_note]))
-        return _Outcome(read_nik(row.nik_raw, row.nik_is_number), ["WITHDRAWN"], details=[detail])
+        return _Outcome(row.nik_reading, ["WITHDRAWN"], details=[detail])
     outcome = _identify(row, index, settings.programme.year)
     if not row.kode_desa:
         outcome.codes.append("VILLAGE_UNKNOWN")
@@ -241,7 +250,7 @@ def _assess(row, index: RegistryIndex, enrolled: set[str], settings: Settings) -
 def _identify(row, index: RegistryIndex, year: int) -> _Outcome:
     """Who the row is about: the NIK's holder when the names agree; otherwise the reasons the
     NIK fails and, where the registry makes one person clear, that person's NIK."""
-    reading = read_nik(row.nik_raw, row.nik_is_number)
+    reading = row.nik_reading
     name = row.name_normalized
     if not name:
         return _Outcome(reading, codes=["NAME_MISSING"], owner=index.by_nik.get(reading.nik))

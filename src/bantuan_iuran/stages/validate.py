@@ -119,7 +119,9 @@ def validate_stage(
         checks = _registry_checks(ingested, dukcapil, enrolled, settings, allow_empty, record)
         keep_references(ledger, [entry.result()["sha256"] for entry in checks.hashing])
         outcome.warnings.extend(checks.warnings)
-        validated = run_validate(ingested, checks.registry, checks.enrolled, settings).validated
+        validated = run_validate(
+            ingested, checks.registry, checks.enrolled, settings, checks.rows
+        ).validated
         if accept is not None:
             ingested, outcome.accepted = _accept(ingested, validated, accept, ledger, record)
             if outcome.accepted:  # the suggested NIKs' holders are in the registry rows already
@@ -167,6 +169,7 @@ class _RegistryChecks:
     enrolled: pd.DataFrame
     warnings: list[str]
     hashing: list[Future[dict]]  # the lists' digests, computed in the background
+    rows: pd.DataFrame  # the batch's rows as checked (validate.normalized_rows)
 
 
 def _registry_checks(
@@ -194,20 +197,23 @@ def _registry_checks(
         warnings.extend(enrolled_warnings)
     else:
         enrolled_niks = pd.DataFrame({"nik": pd.Series([], dtype="str")})
-    extract = RegistryExtract(dukcapil, settings, allow_empty)
+    with ThreadPoolExecutor(max_workers=1) as opening:
+        # The extract's NIKs checked whole (DuckDB, on every core) while this thread reads the
+        # batch's NIKs, names and dates.
+        opened = opening.submit(RegistryExtract, dukcapil, settings, allow_empty)
+        rows = normalized_rows(ingested, settings.programme)
+        extract = opened.result()
     warnings.extend(extract.warnings)
-    first_keys = first_registry_keys(ingested)
-    with ThreadPoolExecutor(max_workers=1) as reader:
-        first = reader.submit(extract.rows, first_keys, FIRST_PASS_FIELDS)
-        rows = normalized_rows(ingested, settings.programme)  # while Arrow reads the registry
-        second = second_registry_keys(rows, first.result(), settings)
+    first_keys = first_registry_keys(rows)
+    first = extract.rows(first_keys, FIRST_PASS_FIELDS)
+    second = second_registry_keys(rows, first, settings)
     variants = variant_keys(second.unknown)
     registry = extract.rows(first_keys | second.keys | next(variants, RegistryKeys()))
     more = [extract.rows(keys) for keys in variants]  # a list of thousands of mistyped NIKs
     if more:
         registry = pd.concat([registry, *more]).drop_duplicates("nik", ignore_index=True)
     hashing = [record.read(path) for path in (dukcapil, enrolled) if path]
-    return _RegistryChecks(registry, enrolled_niks, warnings, hashing)
+    return _RegistryChecks(registry, enrolled_niks, warnings, hashing, rows)
 
 
 def _accept(
