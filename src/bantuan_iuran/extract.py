@@ -178,7 +178,7 @@ class ExtractSource:
         joins, where a list written into the query would be compared value by value."""
         self._keys += 1
         name = f"keys_{self._keys}"
-        self.connection.register(name, pa.table({"k": pa.array(sorted(values), pa.string())}))
+        self.connection.register(name, pa.table({"k": pa.array(list(values), pa.string())}))
         return name
 
     def table(self, query: str) -> pa.Table:

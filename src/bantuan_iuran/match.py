@@ -41,11 +41,25 @@ class RegistryRow:
 
     __slots__ = ("_columns", "_position")
 
-    def __init__(self, columns: dict[str, list[str]], position: int) -> None:
+    def __init__(self, columns: RegistryColumns, position: int) -> None:
         self._columns, self._position = columns, position
 
     def __getitem__(self, column: str) -> str:
         return self._columns[column][self._position]
+
+
+class RegistryColumns(dict):
+    """The registry's columns as Python lists (fast to read by position), each made when first
+    read: a province's batch holds some 200,000 registry rows, and most columns are never read
+    row by row."""
+
+    def __init__(self, registry: pd.DataFrame) -> None:
+        super().__init__()
+        self.registry = registry
+
+    def __missing__(self, column: str) -> list[str]:
+        values = self[column] = self.registry[column].tolist()
+        return values
 
 
 @dataclass
@@ -61,16 +75,13 @@ class RegistryIndex:
     _normalized: dict[int, str] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        niks = self.registry["nik"].tolist()
-        self.by_nik = {nik: position for position, nik in enumerate(niks) if nik}
-        self.by_kk = _positions_by(self.registry["kk"])
-        self.by_birth_date = _positions_by(self.registry["birth_date"])
-        self._names = self.registry["name"].tolist()
-        self._niks = niks
-        self._villages = self.registry["kode_desa"].tolist()
-        self._birth_dates = self.registry["birth_date"].tolist()
-        self._kks = self.registry["kk"].tolist()
-        self._columns = {c: self.registry[c].tolist() for c in self.registry.columns}
+        self._columns = columns = RegistryColumns(self.registry)
+        self._niks, self._names = columns["nik"], columns["name"]
+        self._villages, self._birth_dates = columns["kode_desa"], columns["birth_date"]
+        self._kks = columns["kk"]
+        self.by_nik = {nik: position for position, nik in enumerate(self._niks) if nik}
+        self.by_kk = _positions_by(self._kks)
+        self.by_birth_date = _positions_by(self._birth_dates)
 
     def nik_at(self, position: int) -> str:
         return self._niks[position]
@@ -89,7 +100,7 @@ class RegistryIndex:
         return self._villages[position]
 
     def sex_at(self, position: int) -> str:
-        return self._columns["sex"][position] if "sex" in self._columns else ""
+        return self._columns["sex"][position] if "sex" in self.registry.columns else ""
 
     def fits(self, position: int, written: Written) -> bool:
         """Whether the person at `position` can be the one the row describes: the same birth
@@ -192,9 +203,9 @@ def _one_h_apart(a: str, b: str) -> bool:
     )
 
 
-def _positions_by(values: pd.Series) -> dict[str, list[int]]:
+def _positions_by(values: list[str]) -> dict[str, list[int]]:
     groups: dict[str, list[int]] = {}
-    for position, value in enumerate(values.tolist()):
+    for position, value in enumerate(values):
         if value:
             groups.setdefault(value, []).append(position)
     return groups

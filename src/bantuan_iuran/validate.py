@@ -77,9 +77,7 @@ def run_validate(
     if rows is None:
         rows = normalized_rows(ingested, settings.programme)
     enrolled_niks = set(enrolled["nik"])
-    outcomes = [
-        _assess(row, index, enrolled_niks, settings) for row in rows.itertuples(index=False)
-    ]
+    outcomes = [_assess(row, index, enrolled_niks, settings) for row in checked_rows(rows)]
     _mark_duplicates(rows, outcomes, index)
     validated = _assemble(rows, outcomes, index, settings.programme.year)
     return ValidateResult(ValidatedRows.validate(validated))
@@ -129,7 +127,7 @@ def second_registry_keys(rows: pd.DataFrame, first: pd.DataFrame, settings: Sett
     unknown: dict[str, None] = {}
     kks: set[str] = set()
     areas: set[str] = set()
-    for row in rows.itertuples(index=False):
+    for row in checked_rows(rows):
         reading = row.nik_reading
         owner = index.by_nik.get(reading.nik) if not reading.problem else None
         if owner is not None:
@@ -224,12 +222,23 @@ def normalized_rows(ingested: pd.DataFrame, programme: Programme) -> pd.DataFram
     dates = {
         cell: stated_birth_date(*cell, programme.year, programme.min_age) for cell in set(stated)
     }
-    return plain_columns(ingested).assign(
+    return ingested.assign(
         nik_reading=[readings[cell] for cell in cells],
         name_normalized=ingested["name"].map(normalize_name),
         birth_date_stated=[dates[cell] for cell in stated],
         sex_stated=ingested["sex"].map(normalize_sex),
     )
+
+
+# What the row-by-row rules read of a row (normalized_rows).
+_CHECKED = ("nik_reading", "name", "name_normalized", "birth_date", "birth_date_stated",
+            "sex_stated", "kode_desa", "answer_action", "answer_note")  # fmt: skip
+
+
+def checked_rows(rows: pd.DataFrame) -> Iterator:
+    """The rows as the rules read them, one named tuple each: only the columns they read are
+    made Python objects, the rest of a province's batch stays in Arrow's compact form."""
+    return plain_columns(rows[list(_CHECKED)]).itertuples(index=False)
 
 
 def _assess(row, index: RegistryIndex, enrolled: set[str], settings: Settings) -> _Outcome:
