@@ -144,3 +144,17 @@ def test_isolated_work_is_done_here_when_no_helper_can_start(
     monkeypatch.setattr(processes, "_HELPER", "raise SystemExit(3)")
     answers = map_shared(square_and_pid, list(range(10)), crashed=lambda number: None)
     assert answers == [(n * n, os.getpid()) for n in range(10)]
+
+
+def test_a_few_heavy_tasks_are_shared_with_a_helper_by_weight(two_cores: None) -> None:
+    """Five documents are too few for MIN_SHARE but each is seconds of work: one helper takes
+    the share the weights give it, and the answers come back in the tasks' order."""
+    from bantuan_iuran.processes import Task, share_tasks
+
+    weights = [12, 10, 9, 11, 11]
+    answers = share_tasks([Task(square_and_pid, (n,), w) for n, w in enumerate(weights)]).results()
+    assert [square for square, _ in answers] == [n * n for n in range(5)]
+    here = {n for n, (_, pid) in enumerate(answers) if pid == os.getpid()}
+    assert here and len(here) < 5
+    mine = sum(weights[n] for n in here)
+    assert abs(mine - (sum(weights) - mine)) <= max(weights)  # balanced, not all on one side

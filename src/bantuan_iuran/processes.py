@@ -23,6 +23,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Generic, TypeVar
 
@@ -68,13 +69,14 @@ class Shared(Generic[Item, Result]):
         in_background: bool = False,
         crashed: Callable[[Item], Result] | None = None,
         isolate: Callable[[Item], bool] | None = None,
+        min_share: int | None = None,  # items a helper needs at least (MIN_SHARE)
     ) -> None:
         self.function, self.items, self.crashed = function, items, crashed
         self.memory = ISOLATED_MEMORY if crashed else None
         picks = isolate or (lambda item: True)
         isolated = {i for i, item in enumerate(items) if crashed and picks(item)}
         spare = _cores() - 1
-        helpers = min(spare, len(items) // MIN_SHARE)
+        helpers = min(spare, len(items) // (min_share or MIN_SHARE))
         if (in_background and spare and items) or isolated:
             helpers = max(helpers, 1)  # someone other than this process
         mine = 0 if in_background and helpers else 1
@@ -130,6 +132,27 @@ class Shared(Generic[Item, Result]):
         """No helper is left running or waiting to be read (after an error, say)."""
         for helper in [*(h for h, _ in self.helpers), *self.restarted]:
             helper.stop()
+
+
+@dataclass(frozen=True)
+class Task:
+    """A call another process can make: a module-level function, arguments that travel
+    without pandas, and what it costs (`weight`, in any unit shared by the tasks around it)."""
+
+    function: Callable[..., Any]
+    args: tuple[Any, ...]
+    weight: int = 1
+
+
+def run_task(task: Task) -> Any:
+    return task.function(*task.args)
+
+
+def share_tasks(tasks: Sequence[Task]) -> Shared:
+    """A few heavy tasks (documents of thousands of pages) shared between this process and the
+    spare cores by weight, the heaviest first to the lightest share, so that the shares end
+    together; `results()` does this process's share and waits for the rest."""
+    return Shared(run_task, tasks, [task.weight for task in tasks], min_share=1)
 
 
 def batch_collector() -> None:

@@ -43,12 +43,6 @@ class _Page:
         self.pad = CELL_PADDING_PT * self.scale / 2
 
 
-def write_decree_pdf_job(job: tuple[DecreeDocument, Path]) -> None:
-    """`write_decree_pdf` as one item of processes.Shared: drawn on a spare core while this
-    process writes the workbooks."""
-    write_decree_pdf(*job)
-
-
 def write_decree_pdf(document: DecreeDocument, path: Path) -> None:
     from reportlab.pdfgen.canvas import Canvas
 

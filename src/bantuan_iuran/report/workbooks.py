@@ -36,6 +36,12 @@ PRIORITY_NOTE = (
 def write_people_workbook(
     people: pd.DataFrame, path: Path, title: str, by_priority: bool = True
 ) -> None:
+    write_workbook(people_workbook(people, path, title, by_priority))
+
+
+def people_workbook(
+    people: pd.DataFrame, path: Path, title: str, by_priority: bool = True
+) -> WorkbookJob:
     """A list of people (the waiting list `by_priority`, or the people paid for in kecamatan
     and desa order), one row each with its NIK as text, where the row came from, the count
     and cost; for the waiting list, how its order was decided."""
@@ -53,7 +59,7 @@ def write_people_workbook(
     notes = (f"Jumlah: {thousands(len(people))} orang, iuran setahun {rupiah(cost)}.",)
     notes += (PRIORITY_NOTE,) if by_priority else ()
     rows = list(rows.itertuples(index=False, name=None))
-    write_workbook(WorkbookJob(path, list_layout, ("Daftar", title, columns, rows, notes)))
+    return WorkbookJob(path, list_layout, ("Daftar", title, columns, rows, notes), len(rows))
 
 
 SUMMARY_HEADERS = {
