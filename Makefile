@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 WORK ?= work/sample
 
-.PHONY: demo test lint bench sample clean
+.PHONY: demo test lint bench bench-province sample clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +82,11 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python bench/run_bench.py
+
+# Province-like figures (100,000 applicants, a registry of 10 million): generates its batch once.
+bench-province: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python bench/run_bench.py --province
 
 # Regenerates the committed sample batch (deterministic for the seed).
 sample: $(STAMP)
