@@ -1,5 +1,7 @@
+import dataclasses
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -64,3 +66,38 @@ def test_a_money_cell_shows_dots_for_any_amount_typed_into_it(tmp_path: Path) ->
     assert [row[1] for row in rows[: len(large)]] == [
         "1.000", "16.800", "2.016.000.000", "123.456.789.012"
     ]  # fmt: skip
+
+
+def test_a_long_sheet_written_in_row_order_is_streamed_with_the_same_cells(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Above STREAMED_ROWS a list is streamed row by row (constant memory): the cells, their
+    formats, heights and the print set-up are those of the sheet held in memory."""
+    from bantuan_iuran import excel
+
+    rows = [
+        (str(n), f"Nama ke-{n} " * (n % 4 + 1), "Desa\nBaru" if n % 7 else "") for n in range(40)
+    ]
+    columns = (("No", 6), ("Nama", 20), ("Desa", 10))
+    layout = ("Daftar", "JUDUL", columns, rows, ("catatan",))
+    job = excel.WorkbookJob(tmp_path / "memory.xlsx", excel.list_layout, layout, len(rows), True)
+    excel.write_workbook(job)
+    monkeypatch.setattr(excel, "STREAMED_ROWS", 10)
+    excel.write_workbook(dataclasses.replace(job, target=tmp_path / "streamed.xlsx"))
+    held, streamed = (
+        openpyxl.load_workbook(tmp_path / n).active for n in ("memory.xlsx", "streamed.xlsx")
+    )
+    assert b"inlineStr" in zipfile.ZipFile(tmp_path / "streamed.xlsx").read(
+        "xl/worksheets/sheet1.xml"
+    )
+    for a, b in zip(held.iter_rows(), streamed.iter_rows(), strict=True):
+        for x, y in zip(a, b, strict=True):
+            shown = [(c.value, c.font.b, c.alignment.wrap_text, c.border.left) for c in (x, y)]
+            assert shown[0] == shown[1]
+    assert [held.row_dimensions[r].height for r in range(1, 45)] == [
+        streamed.row_dimensions[r].height for r in range(1, 45)
+    ]
+    sheets = (held, streamed)
+    set_up = [(w.freeze_panes, w.print_title_rows, w.page_setup.fitToWidth) for w in sheets]
+    assert set_up[0] == set_up[1]
+    assert [b.id for b in held.row_breaks.brk] == [b.id for b in streamed.row_breaks.brk]

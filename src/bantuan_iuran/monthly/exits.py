@@ -76,7 +76,8 @@ def _claims_job(deaths: pd.DataFrame, months: dict[str, int], settings: Settings
         f"Dokumen yang perlu dikumpulkan dari desa untuk ahli waris: {DOCUMENTS}.",
     )
     title = "DAFTAR PESERTA MENINGGAL DUNIA - TINDAK LANJUT KLAIM JKM"
-    return WorkbookJob(path, list_layout, ("Klaim", title, columns, rows, notes))
+    layout = ("Klaim", title, columns, rows, notes)
+    return WorkbookJob(path, list_layout, layout, len(rows), in_row_order=True)
 
 
 def _deactivation_job(others: pd.DataFrame, path: Path) -> WorkbookJob:

@@ -212,7 +212,8 @@ def rt_rw(rt: str, rw: str) -> str:
 
 
 def write_decree_workbook(document: DecreeDocument, path: Path) -> None:
-    write_workbook(WorkbookJob(path, _decree_layout, (document,)))
+    lines = sum(len(page) for page in document.pages)
+    write_workbook(WorkbookJob(path, _decree_layout, (document,), lines, in_row_order=True))
 
 
 def _decree_layout(workbook, styles, document: DecreeDocument) -> None:

@@ -59,7 +59,8 @@ def people_workbook(
     notes = (f"Jumlah: {thousands(len(people))} orang, iuran setahun {rupiah(cost)}.",)
     notes += (PRIORITY_NOTE,) if by_priority else ()
     rows = list(rows.itertuples(index=False, name=None))
-    return WorkbookJob(path, list_layout, ("Daftar", title, columns, rows, notes), len(rows))
+    layout = ("Daftar", title, columns, rows, notes)
+    return WorkbookJob(path, list_layout, layout, len(rows), in_row_order=True)
 
 
 SUMMARY_HEADERS = {
