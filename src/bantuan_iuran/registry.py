@@ -27,6 +27,7 @@ from bantuan_iuran.extract import (
     ROW,
     ExtractSource,
     check_path,
+    clean_nik_sql,
     clean_when_needed_sql,
     identifier,
     repeated_message,
@@ -118,8 +119,13 @@ class RegistryExtract:
         source = self.source
         matches = [f"{self._nik} IN (SELECT k FROM {source.keys(keys.niks)})"]
         if "kk" in self.columns and keys.kks:
-            kk = clean_when_needed_sql(self._text("kk"))
-            matches.append(f"{kk} IN (SELECT k FROM {source.keys(keys.kks)})")
+            kk, families = self._text("kk"), source.keys(keys.kks)
+            # As written (the scan skips row groups that cannot match), and cleaned where it is
+            # not 16 characters long (clean_when_needed_sql).
+            matches.append(f"{kk} IN (SELECT k FROM {families})")
+            matches.append(
+                f"length({kk}) <> 16 AND {clean_nik_sql(kk)} IN (SELECT k FROM {families})"
+            )
         if keys.areas and {"prop", "kab", "kec"} <= set(self.columns):
             matches.append(self._in_areas(keys.areas))
         union = " UNION ALL ".join(
