@@ -211,3 +211,12 @@ def test_a_utf16_extract_is_refused_with_what_to_do(tmp_path: Path, settings) ->
     path.write_bytes(_registry().head(50).to_csv(index=False).encode("utf-16"))
     with pytest.raises(InputError, match="is UTF-16: save it as UTF-8"):
         RegistryExtract(path, settings)
+
+
+def test_the_extract_is_read_without_spilling_personal_data_to_disk(tmp_path, settings) -> None:
+    """DuckDB would offload large intermediate results to '.tmp' in the current folder."""
+    from bantuan_iuran.registry import RegistryExtract
+
+    extract = RegistryExtract(SAMPLE / "dukcapil.parquet", settings)
+    spill = extract.source.connection.sql("SELECT current_setting('temp_directory')").fetchall()
+    assert spill == [("",)]

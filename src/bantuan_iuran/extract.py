@@ -86,7 +86,11 @@ class ExtractSource:
 
     def __init__(self, what: str, where: str) -> None:
         self.what, self.where = what, where  # where: the file's name, for messages
-        self.connection = duckdb.connect(config={"preserve_insertion_order": True})
+        # Nothing spilled to disk: DuckDB's default would write personal data into '.tmp' in
+        # whatever folder the analyst runs from (a batch's queries fit in memory many times).
+        self.connection = duckdb.connect(
+            config={"preserve_insertion_order": True, "temp_directory": ""}
+        )
         self._temporary: tempfile.TemporaryDirectory | None = None
         self._keys = 0
         self.names: list[str] = []

@@ -243,8 +243,10 @@ def suggest_from_nik_variants(
 ) -> Suggestion:
     """Candidates among NIKs close to the one written, confirmed by name (and the stated birth
     date and sex when known)."""
-    found = index.with_name(name, index.existing(variants))
-    return choose([p for p in found if index.fits(p, written)], index, basis)
+    # Birth date and sex first: comparing names costs far more, and most holders of a NIK one
+    # digit away are strangers of another age.
+    fitting = [p for p in index.existing(variants) if index.fits(p, written)]
+    return choose(index.with_name(name, fitting), index, basis)
 
 
 def suggest_in_family(
@@ -253,8 +255,8 @@ def suggest_in_family(
     """The family member the row names, never one of another sex or birth date than the row
     says (a wife written under her husband's name is not her husband)."""
     members = [p for p in index.by_kk.get(kk, []) if index.nik_at(p) != exclude]
-    found = [p for p in index.with_name(name, members) if index.fits(p, written)]
-    return choose(found, index, "anggota KK yang namanya cocok")
+    fitting = [p for p in members if index.fits(p, written)]
+    return choose(index.with_name(name, fitting), index, "anggota KK yang namanya cocok")
 
 
 def suggest_in_area(
