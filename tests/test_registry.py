@@ -220,3 +220,20 @@ def test_the_extract_is_read_without_spilling_personal_data_to_disk(tmp_path, se
     extract = RegistryExtract(SAMPLE / "dukcapil.parquet", settings)
     spill = extract.source.connection.sql("SELECT current_setting('temp_directory')").fetchall()
     assert spill == [("",)]
+
+
+def test_a_damaged_csv_extract_is_refused_naming_the_line_not_the_person(
+    tmp_path: Path, settings
+) -> None:
+    from bantuan_iuran.registry import RegistryExtract
+
+    lines = _registry().head(30).to_csv(index=False).splitlines()
+    lines[12] = ",".join(lines[12].split(",")[:2])  # a row cut short
+    path = tmp_path / "dukcapil.csv"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    with pytest.raises(InputError) as raised:
+        RegistryExtract(path, settings)
+    message = str(raised.value)
+    assert "dukcapil.csv cannot be read" in message and "Line: 13" in message
+    assert "Expected Number of Columns" in message
+    assert lines[12].split(",")[0] not in message  # the NIK is masked

@@ -84,8 +84,9 @@ def sixteen_digits_sql(value: str) -> str:
 class ExtractSource:
     """One list as the view `extract` of its own DuckDB connection."""
 
-    def __init__(self, what: str, where: str) -> None:
-        self.what, self.where = what, where  # where: the file's name, for messages
+    def __init__(self, what: str, name: str = "") -> None:
+        # For messages: "The registry (Dukcapil) extract dukcapil.csv".
+        self.what, self.name = what, name
         # Nothing spilled to disk: DuckDB's default would write personal data into '.tmp' in
         # whatever folder the analyst runs from (a batch's queries fit in memory many times).
         self.connection = duckdb.connect(
@@ -106,9 +107,9 @@ class ExtractSource:
         return source
 
     @classmethod
-    def of_table(cls, table: pa.Table, what: str, where: str) -> ExtractSource:
+    def of_table(cls, table: pa.Table, what: str) -> ExtractSource:
         """A list already read (a workbook, the enrolled list), checked by the same rules."""
-        source = cls(what, where)
+        source = cls(what)
         source.connection.register("in_memory", table)
         source._create(f"SELECT *, row_number() OVER () AS {ROW} FROM in_memory")
         return source
@@ -156,8 +157,7 @@ class ExtractSource:
         return (
             f"SELECT *, row_number() OVER () AS {ROW} FROM read_csv({literal(str(path))}, "
             f"delim = {literal(delimiter)}, quote = '\"', escape = '\"', header = true, "
-            f"auto_detect = false, columns = {{{columns}}}, strict_mode = false, "
-            "null_padding = true)"
+            f"auto_detect = false, columns = {{{columns}}})"
         )
 
     def _as_utf8(self, path: Path) -> Path:
@@ -189,7 +189,8 @@ class ExtractSource:
         try:
             return self.connection.sql(query).to_arrow_table()
         except duckdb.Error as exc:
-            raise InputError(f"The {self.what} cannot be read: {_said(exc)}") from exc
+            named = f"The {self.what} {self.name}".rstrip()
+            raise InputError(f"{named} cannot be read: {_said(exc)}") from exc
 
     def rows_of(self, nik: str, niks: Iterable[str]) -> list[tuple[str, list[int]]]:
         """Where the file holds these NIKs (`nik`, the NIK column's expression), by data row."""
@@ -237,8 +238,11 @@ def check_path(path: Path, what: str) -> None:
 
 
 def _said(error: Exception) -> str:
-    """DuckDB's message, first line, with any NIK-like number in it masked."""
-    return mask_numbers(str(error).strip().splitlines()[0] if str(error).strip() else repr(error))
+    """DuckDB's message: its first line and what it expected ('CSV Error on Line: 3; Expected
+    Number of Columns: 3 Found: 2'), never the line itself, with any NIK-like number masked."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()] or [repr(error)]
+    kept = [lines[0], *(line for line in lines[1:] if line.startswith("Expected"))]
+    return mask_numbers("; ".join(kept))
 
 
 @dataclass

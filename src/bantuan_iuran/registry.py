@@ -311,7 +311,7 @@ def read_nik_list(
     columns = map_columns(list(raw.columns), settings.enrolled_columns, ("nik",), what)
     values = raw[columns["nik"]].fillna("").astype(str)
     table = pa.table({"nik": pa.array(values.tolist(), pa.string())})
-    quality = ExtractSource.of_table(table, what, path.name).nik_quality("nik")
+    quality = ExtractSource.of_table(table, what).nik_quality("nik")
     warnings = quality.check(what, path, allow_empty)
     niks = clean_niks(values)
     return set(niks[niks.str.fullmatch(r"\d{16}")]), warnings
