@@ -164,6 +164,7 @@ class RegistryExtract:
         table = self.source.table(query).drop_columns([ROW])
         raw = table.cast(pa.schema([(n, pa.string()) for n in table.column_names])).to_pandas()
         del table
+        pa.default_memory_pool().release_unused()  # the query's buffers back to the system
         try:
             return canonical_registry(raw.fillna(""), self.settings)
         except RepeatedNiks as repeated:
