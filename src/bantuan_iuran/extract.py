@@ -50,6 +50,7 @@ _SHORT_LIST = 5
 # A few rows without a NIK (a record being corrected) are reported; more is a damaged column.
 _UNREADABLE_SHARE = 0.001
 _COPY_CHUNK = 1 << 22
+_NOT_UTF8 = "not utf-8 encoded"  # DuckDB's words for a CSV row that is not UTF-8
 
 
 def literal(text: str) -> str:
@@ -93,6 +94,8 @@ class ExtractSource:
             config={"preserve_insertion_order": True, "temp_directory": ""}
         )
         self._temporary: tempfile.TemporaryDirectory | None = None
+        # A CSV read as UTF-8 for its head: (path, delimiter, names) to read it again as cp1252.
+        self._maybe_cp1252: tuple[Path, str, list[str]] | None = None
         self._keys = 0
         self.names: list[str] = []
 
@@ -137,7 +140,9 @@ class ExtractSource:
 
     def _csv(self, path: Path) -> str:
         """Every column as text (NIKs never become numbers), the delimiter sniffed, the
-        header's names stripped."""
+        header's names stripped. A head that is not UTF-8 makes a Windows-1252 file at once;
+        one that is may still meet cp1252 further on ('JOSÉ' in row 90,000): DuckDB says so
+        when it reads that row, and `table` then reads the file again as cp1252."""
         with path.open("rb") as handle:
             head = handle.read(_HEAD_BYTES)
         if head.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -145,20 +150,15 @@ class ExtractSource:
         try:
             # Incremental: a character cut at the end of the head is not an error.
             text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
-            if _later_bytes_are_not_utf8(path):
-                raise UnicodeDecodeError("utf-8", b"", 0, 1, "later in the file")
         except UnicodeDecodeError:
             text = head.decode("cp1252", errors="replace")
             path = self._as_utf8(path)
         delimiter = sniff_delimiter(text)
         header = next(csv.reader([text.splitlines()[0] if text else ""], delimiter=delimiter))
         names = [h.strip() for h in header] or ["column0"]
-        columns = ", ".join(f"{literal(n)}: 'VARCHAR'" for n in names)
-        return (
-            f"SELECT *, row_number() OVER () AS {ROW} FROM read_csv({literal(str(path))}, "
-            f"delim = {literal(delimiter)}, quote = '\"', escape = '\"', header = true, "
-            f"auto_detect = false, columns = {{{columns}}})"
-        )
+        if self._temporary is None:
+            self._maybe_cp1252 = (path, delimiter, names)
+        return _read_csv(path, delimiter, names)
 
     def _as_utf8(self, path: Path) -> Path:
         """A Windows-1252 file copied as UTF-8, readable by this user only, removed with the
@@ -189,6 +189,12 @@ class ExtractSource:
         try:
             return self.connection.sql(query).to_arrow_table()
         except duckdb.Error as exc:
+            if self._maybe_cp1252 and _NOT_UTF8 in str(exc):
+                path, delimiter, names = self._maybe_cp1252
+                self._maybe_cp1252 = None
+                copy = _read_csv(self._as_utf8(path), delimiter, names)
+                self.connection.execute(f"CREATE OR REPLACE VIEW extract AS {copy}")
+                return self.table(query)
             named = f"The {self.what} {self.name}".rstrip()
             raise InputError(f"{named} cannot be read: {_said(exc)}") from exc
 
@@ -209,18 +215,13 @@ def _private(path: str, flags: int) -> int:
     return os.open(path, flags, 0o600)
 
 
-def _later_bytes_are_not_utf8(path: Path) -> bool:
-    """A file whose head is ASCII may still hold cp1252 further on ('JOSÉ' in row 90,000):
-    read it through once, in chunks, before handing it to a reader that would stop there."""
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    with path.open("rb") as handle:
-        try:
-            while chunk := handle.read(_COPY_CHUNK):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return True
-    return False
+def _read_csv(path: Path, delimiter: str, names: list[str]) -> str:
+    columns = ", ".join(f"{literal(n)}: 'VARCHAR'" for n in names)
+    return (
+        f"SELECT *, row_number() OVER () AS {ROW} FROM read_csv({literal(str(path))}, "
+        f"delim = {literal(delimiter)}, quote = '\"', escape = '\"', header = true, "
+        f"auto_detect = false, columns = {{{columns}}})"
+    )
 
 
 def check_path(path: Path, what: str) -> None:

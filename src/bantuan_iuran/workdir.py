@@ -40,11 +40,15 @@ def write_csv(frame: pd.DataFrame, target: Path) -> None:
 
 
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Every column as text, missing values empty."""
+    """The columns that are not text (numbers, flags) as pandas writes them, missing values
+    empty; text columns as they are."""
     others = [c for c in frame.columns if not pd.api.types.is_string_dtype(frame[c])]
-    return frame.assign(
-        **{c: [("" if pd.isna(v) else str(v)) for v in frame[c].tolist()] for c in others}
-    ).astype(dict.fromkeys(frame.columns, "str"))
+    return frame.assign(**{c: _written(frame[c]) for c in others})
+
+
+def _written(values: pd.Series) -> pd.Series:
+    text = ["" if pd.isna(v) else str(v) for v in values.tolist()]
+    return pd.Series(text, index=values.index, dtype="str")
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
