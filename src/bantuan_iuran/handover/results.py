@@ -87,7 +87,7 @@ def _result_row(sheet, number, nik, row, layout, columns, title) -> ResultRow:
         return cell_at(row, columns.get(field)).text.strip()
 
     born = cell_at(row, layout.index_of("birth_date")).text
-    kpj = re.sub(r"\D", "", text("kpj")) if _KPJ.match(re.sub(r"\D", "", text("kpj"))) else ""
+    kpj = membership_number(text("kpj"))
     reason = text("reason")
     return ResultRow(
         sheet, number, nik, normalize_name(name_text(row, layout)),
@@ -153,12 +153,18 @@ def _field_of(words: set[str]) -> str | None:
     return None
 
 
+def membership_number(text: str) -> str:
+    """A BPJS membership number (KPJ): its 8-13 digits however grouped, or '' if it is none."""
+    digits = re.sub(r"\D", "", text)
+    return digits if _KPJ.match(digits) else ""
+
+
 def _kpj_by_content(rows: Sequence[Sequence[Cell]], layout: Layout) -> dict[str, int]:
     """An unnamed column of 8-13 digit numbers beside the NIK is the membership number."""
     body = rows[layout.data_start : layout.data_start + 50]
     for index in layout.extra:
         values = [cell_at(row, index).text for row in body if cell_at(row, index).text]
-        if values and all(_KPJ.match(re.sub(r"\D", "", v)) for v in values):
+        if values and all(membership_number(v) for v in values):
             return {"kpj": index}
     return {}
 

@@ -17,6 +17,7 @@ import openpyxl
 import pandas as pd
 
 from bantuan_iuran.atomic import ensure_private_dir
+from bantuan_iuran.money import rupiah
 from bantuan_iuran.monthly.workbook import month_words
 from bantuan_iuran.workdir import write_csv
 
@@ -87,7 +88,7 @@ def _write_bill(path: Path, month: int, lines: list[dict]) -> None:
     sheet.append(["BPJS KETENAGAKERJAAN - TAGIHAN IURAN PESERTA BUKAN PENERIMA UPAH"])
     sheet.append([f"Periode: {month_words(YEAR, month).upper()}"])
     sheet.append(["Jumlah Tenaga Kerja", len(lines)])
-    sheet.append(["Total Tagihan", f"Rp {total:,}".replace(",", ".")])
+    sheet.append(["Total Tagihan", rupiah(total)])
     sheet.append([])
     sheet.append(["No", "No KPJ", "NIK", "Nama Tenaga Kerja", "Iuran JKK", "Iuran JKM",
                   "Total Iuran"])  # fmt: skip
